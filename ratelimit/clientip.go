@@ -1,0 +1,143 @@
+package ratelimit
+
+import (
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ClientIP returns the address of the client that sent r. It trusts the
+// forwarding headers only when the direct peer (r.RemoteAddr) lies in one
+// of the trusted proxy prefixes, and then walks the chain of hops from the
+// right, skipping trusted proxies: the first untrusted hop is the client.
+// When every hop is trusted, the leftmost is returned. A hop that cannot be
+// parsed ("unknown", an obfuscated name, garbage) ends the walk at the hop
+// before it, which is a trusted proxy, so a client can never choose the
+// address it is counted under.
+//
+// Both X-Forwarded-For and Forwarded (RFC 7239, its for= parameters) are
+// read. When a request carries both and they name different clients, one
+// of them was written by the client and passed on by a proxy that writes
+// only the other, so neither is believed and the direct peer is returned.
+//
+// Addresses come back without zone and with IPv4-mapped IPv6 addresses
+// unmapped, so give trusted IPv4 prefixes in IPv4 form. The result is the
+// zero netip.Addr when RemoteAddr holds no IP address (a Unix socket).
+func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer := parseNode(r.RemoteAddr)
+	if !peer.IsValid() || !isTrusted(peer, trusted) {
+		return peer
+	}
+	xff := r.Header.Values("X-Forwarded-For")
+	fwd := r.Header.Values("Forwarded")
+	switch {
+	case len(xff) > 0 && len(fwd) > 0:
+		a := walk(peer, trusted, xffHops(xff))
+		if b := walk(peer, trusted, forwardedFor(fwd)); a != b {
+			return peer
+		}
+		return a
+	case len(xff) > 0:
+		return walk(peer, trusted, xffHops(xff))
+	case len(fwd) > 0:
+		return walk(peer, trusted, forwardedFor(fwd))
+	}
+	return peer
+}
+
+// AddrKey returns the key to count a client address under: the address for
+// IPv4, its /64 prefix for IPv6, since one IPv6 client usually holds a
+// whole /64.
+func AddrKey(a netip.Addr) string {
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.WithZone("").Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// walk goes through hops, listed left to right, from the right.
+func walk(peer netip.Addr, trusted []netip.Prefix, hops []string) netip.Addr {
+	cur := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a := parseNode(hops[i])
+		if !a.IsValid() {
+			return cur
+		}
+		cur = a
+		if !isTrusted(a, trusted) {
+			return a
+		}
+	}
+	return cur
+}
+
+// xffHops splits X-Forwarded-For field lines into hops, left to right.
+func xffHops(lines []string) []string {
+	var hops []string
+	for _, line := range lines {
+		for h := range strings.SplitSeq(line, ",") {
+			hops = append(hops, h)
+		}
+	}
+	return hops
+}
+
+// parseNode parses an address as it appears in RemoteAddr or in a
+// forwarding header: "192.0.2.1", "192.0.2.1:80", "2001:db8::1",
+// "[2001:db8::1]" or "[2001:db8::1]:80", with surrounding spaces. It
+// returns the zero Addr for anything else.
+func parseNode(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 || !validPort(s[end+1:]) {
+			return netip.Addr{}
+		}
+		s = s[1:end]
+	} else if i := strings.IndexByte(s, ':'); i >= 0 && strings.Count(s, ":") == 1 {
+		if !validPort(s[i:]) {
+			return netip.Addr{}
+		}
+		s = s[:i]
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.WithZone("").Unmap()
+}
+
+// validPort accepts "" or ":" followed by 1 to 5 digits, or an RFC 7239
+// obfuscated port ("_abc").
+func validPort(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] != ':' || len(s) < 2 {
+		return false
+	}
+	s = s[1:]
+	if s[0] == '_' {
+		return len(s) > 1 && isToken(s)
+	}
+	if len(s) > 5 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
