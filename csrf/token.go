@@ -1,0 +1,175 @@
+package csrf
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"sync/atomic"
+)
+
+// Where a request may carry its token. The header is looked up under its
+// canonical form, so reading it does not allocate.
+const (
+	HeaderName = "X-CSRF-Token"
+	FormField  = "csrf_token"
+	headerKey  = "X-Csrf-Token"
+)
+
+const (
+	secretLen   = sha256.Size
+	tokenRawLen = 2 * secretLen
+	// TokenLen is the length of every token [Protection.Token] returns:
+	// a 32-byte pad and the 32-byte masked secret, base64url without
+	// padding.
+	TokenLen = (tokenRawLen*8 + 5) / 6
+)
+
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
+// Protection is the token layer. Every request whose method is not GET,
+// HEAD, OPTIONS or TRACE must carry the token of its session in the
+// X-CSRF-Token header or, when the header is absent, in the csrf_token
+// field of a form body. The URL query is never read, and method-override
+// headers are ignored: the method checked is the one the server routes by.
+//
+// The per-session secret is HMAC-SHA256(key, session id). Tokens hand it out
+// XORed with a fresh 32-byte random pad, so two tokens for one session never
+// look alike, and verification accepts a secret made with any key of the
+// ring, so tokens survive a key rotation.
+//
+// Security limits: a token is only as secret as the pages that carry it; an
+// XSS on the origin can read it and forge requests. Tokens do not expire on
+// their own: one is valid exactly as long as its session. Reading the form
+// field consumes a form body (as [http.Request.ParseMultipartForm] does);
+// callers that need body limits apply them before this layer.
+type Protection struct {
+	keys      []macKey // current first
+	sessionID func(*http.Request) (string, bool)
+	deny      atomic.Pointer[http.Handler]
+}
+
+// New returns a Protection that signs with keys[0] and verifies with every
+// key, and finds the session of a request with sessionID (for instance
+// session.IDFromRequest). New panics if keys is empty, a key is empty or
+// sessionID is nil: those are programming errors.
+func New(keys [][]byte, sessionID func(*http.Request) (string, bool)) *Protection {
+	if len(keys) == 0 || sessionID == nil {
+		panic("csrf: New needs at least one key and a session lookup")
+	}
+	p := &Protection{sessionID: sessionID}
+	for _, k := range keys {
+		if len(k) == 0 {
+			panic("csrf: New given an empty key")
+		}
+		p.keys = append(p.keys, newMACKey(k))
+	}
+	return p
+}
+
+// Token returns a token for the session id, masked with a fresh random pad:
+// every call gives a different string, and all of them verify.
+func (p *Protection) Token(sessionID string) string {
+	var raw [tokenRawLen]byte
+	rand.Read(raw[:secretLen]) // never returns an error
+	secret := p.keys[0].sum(sessionID)
+	for i := range secret {
+		raw[secretLen+i] = raw[i] ^ secret[i]
+	}
+	return tokenEncoding.EncodeToString(raw[:])
+}
+
+// TokenFor returns a fresh token for the session of r, as found by the
+// lookup given to [New]. It fails with [ErrNoSession] when r has none. This
+// is the helper for services that render the token into their own pages.
+func (p *Protection) TokenFor(r *http.Request) (string, error) {
+	id, ok := p.sessionID(r)
+	if !ok || id == "" {
+		return "", ErrNoSession
+	}
+	return p.Token(id), nil
+}
+
+// Verify checks token against the session id. It returns [ErrNoSession]
+// for an empty id, [ErrTokenMissing] for an empty token and
+// [ErrTokenInvalid] for any other token that was not made for this session
+// with a key of the ring. The comparison takes the same time whichever
+// byte differs.
+func (p *Protection) Verify(sessionID, token string) error {
+	switch {
+	case sessionID == "":
+		return ErrNoSession
+	case token == "":
+		return ErrTokenMissing
+	case len(token) != TokenLen:
+		return ErrTokenInvalid
+	}
+	var enc [TokenLen]byte
+	copy(enc[:], token)
+	var raw [tokenRawLen]byte
+	// Decode skips CR and LF, so a token holding them decodes short.
+	if n, err := tokenEncoding.Decode(raw[:], enc[:]); err != nil || n != tokenRawLen {
+		return ErrTokenInvalid
+	}
+	var got [secretLen]byte
+	for i := range got {
+		got[i] = raw[i] ^ raw[secretLen+i]
+	}
+	match := 0
+	for i := range p.keys {
+		want := p.keys[i].sum(sessionID)
+		match |= subtle.ConstantTimeCompare(got[:], want[:])
+	}
+	if match != 1 {
+		return ErrTokenInvalid
+	}
+	return nil
+}
+
+// Check decides whether r may proceed. Safe methods (GET, HEAD, OPTIONS,
+// TRACE) always may. Any other method needs a session ([ErrNoSession]) and
+// its token in the X-CSRF-Token header or, only when that header is absent
+// or empty, in the csrf_token form field of the body.
+func (p *Protection) Check(r *http.Request) error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return nil
+	}
+	id, ok := p.sessionID(r)
+	if !ok || id == "" {
+		return ErrNoSession
+	}
+	var token string
+	if v := r.Header[headerKey]; len(v) > 0 {
+		token = v[0]
+	}
+	if token == "" {
+		token = r.PostFormValue(FormField)
+	}
+	return p.Verify(id, token)
+}
+
+// Handler returns a handler that serves next when [Protection.Check] allows
+// the request, and calls the deny handler otherwise.
+func (p *Protection) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := p.Check(r); err != nil {
+			deny(p.deny.Load(), w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// SetDenyHandler sets the handler for refused requests; [Reason] gives it
+// the cause. With nil (the default) refusals get a 403 with a JSON body
+// {"error": "csrf: token missing"} and the like. It is safe to call
+// concurrently with requests.
+func (p *Protection) SetDenyHandler(h http.Handler) {
+	if h == nil {
+		p.deny.Store(nil)
+		return
+	}
+	p.deny.Store(&h)
+}

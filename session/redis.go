@@ -1,0 +1,100 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultRedisPrefix is the key prefix [NewRedisStore] uses when given "".
+const DefaultRedisPrefix = "bulwark:session:"
+
+// Values stored under a session key.
+const (
+	redisAlive   = "alive"
+	redisRevoked = "revoked"
+)
+
+// RedisStore is a [Store] in Redis, shared by several instances. Each
+// session is one key, prefix + id, with a TTL, so Redis drops expired
+// entries itself. Revocations live in Redis and survive restarts of
+// bulwark; whether they survive a restart of Redis depends on its
+// persistence settings.
+type RedisStore struct {
+	c      redis.UniversalClient
+	prefix string
+}
+
+// NewRedisStore returns a store that keeps its keys under prefix in c.
+// The store takes c over: [RedisStore.Close] closes it.
+func NewRedisStore(c redis.UniversalClient, prefix string) *RedisStore {
+	if prefix == "" {
+		prefix = DefaultRedisPrefix
+	}
+	return &RedisStore{c: c, prefix: prefix}
+}
+
+// OpenRedisStore connects to the Redis server at url (redis:// or
+// rediss://, as in REDIS_URL), checks that it answers, and returns a store
+// that keeps its keys under prefix.
+func OpenRedisStore(ctx context.Context, url, prefix string) (*RedisStore, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("open redis session store: %w", err)
+	}
+	c := redis.NewClient(opts)
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("open redis session store: %w", err)
+	}
+	return NewRedisStore(c, prefix), nil
+}
+
+// Put implements [Store].
+func (rs *RedisStore) Put(ctx context.Context, s Session, ttl time.Duration) error {
+	if ttl <= 0 {
+		return errBadTTL
+	}
+	ok, err := rs.c.SetNX(ctx, rs.prefix+s.ID, redisAlive, ttl).Result()
+	if err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
+	if !ok {
+		return errDuplicateID
+	}
+	return nil
+}
+
+// Alive implements [Store].
+func (rs *RedisStore) Alive(ctx context.Context, id string) (bool, error) {
+	v, err := rs.c.Get(ctx, rs.prefix+id).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("check session: %w", err)
+	}
+	return v == redisAlive, nil
+}
+
+// Revoke implements [Store].
+func (rs *RedisStore) Revoke(ctx context.Context, id string, ttl time.Duration) error {
+	if ttl <= 0 {
+		return errBadTTL
+	}
+	if err := rs.c.Set(ctx, rs.prefix+id, redisRevoked, ttl).Err(); err != nil {
+		return fmt.Errorf("revoke session: %w", err)
+	}
+	return nil
+}
+
+// Close implements [Store]; it closes the client.
+func (rs *RedisStore) Close() error {
+	if err := rs.c.Close(); err != nil {
+		return fmt.Errorf("close redis session store: %w", err)
+	}
+	return nil
+}
