@@ -1,0 +1,198 @@
+package validate
+
+import "strings"
+
+// shellCommands are programs an injected command typically starts with
+// (Unix and Windows). A separator followed by one of these is the shape of
+// command injection; the words alone are not.
+var shellCommands = wordSet(`id whoami uname ls cat pwd ifconfig ipconfig netstat ping
+	wget curl nc ncat netcat bash sh zsh ksh csh tcsh dash python python2 python3 perl ruby php
+	node lua echo rm cp mv chmod chown chgrp touch mkdir rmdir sleep nslookup dig host telnet
+	ssh scp ftp tftp sudo su kill ps top htop who w last lastlog lastlogin env printenv head
+	tail more less grep egrep fgrep find awk gawk sed xargs base64 base32 xxd od hexdump tar
+	gzip gunzip zip unzip bzip2 dir type net reg cmd powershell pwsh certutil bitsadmin
+	systeminfo tasklist taskkill wmic hostname vi vim ex nano ed crontab nohup time strace
+	ltrace gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
+	dd mkfifo mknod socat openssl tee sort uniq diff file stat which whereis locate ln
+	readlink expr printf eval exec source alias history ulimit lsof pkill killall service
+	systemctl docker kubectl ansible ansible-vault ansible-config ansible-playbook
+	ansible-galaxy ansible-inventory cscli cpulimit rmt rmt-tar tmux screen sftp rsync git apt
+	apt-get yum dnf pip npm gem busybox timeout nice watch script start call copy del erase
+	move ren rename net1 runas schtasks sc at cscript wscript mshta rundll32 regsvr32
+	msiexec icacls attrib findstr ver vol echo. set cd chdir sysctl iptables route arp
+	traceroute tracert nmap tcpdump ssh-keygen crontab uptime df du free lscpu lsblk dmesg
+	journalctl getent groups finger pinky users logname tac nl fold fmt rev strings
+	xterm xdg-open open osascript php-cgi jrunscript jjs irb tclsh wish expect scp rcp
+	rlogin rsh rexec curl.exe wget.exe bitsadmin.exe powershell.exe cmd.exe whoami.exe
+	systeminfo.exe sqlmap msfvenom msfconsole htpasswd pkexec doas chroot unshare nsenter
+	setfacl getfacl chattr lsattr shred wipe truncate fallocate split csplit join paste cut
+	tr wc md5sum sha1sum sha256sum cksum sum zcat zless zmore bzcat xzcat 7z 7za rar unrar`)
+
+// wordSet returns the set of space-separated words in list.
+func wordSet(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		m[w] = true
+	}
+	return m
+}
+
+// detectCmdI scores OS command injection: a shell separator or command
+// substitution followed by a command, reverse-shell plumbing, and shell
+// obfuscation tricks ($IFS, quotes or backslashes inside command names).
+func detectCmdI(in *input, c Context) (float64, string) {
+	s := shellForm(in.low)
+	var h hit
+	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch ch {
+		case ';', '|', '&', '\n', '\r':
+			if (ch == '\n' || ch == '\r') && !encodedNL {
+				continue
+			}
+			j := i + 1
+			for j < len(s) && (s[j] == ch || s[j] == '&' || s[j] == '|') {
+				j++
+			}
+			if cmd := commandAt(s, j); cmd != "" {
+				if valueLike(s[:i]) {
+					h.see(0.9, "separator "+string(ch)+" then command "+cmd)
+				} else {
+					h.see(0.5, "separator "+string(ch)+" then command "+cmd)
+				}
+			}
+			i = j - 1
+		case '`':
+			if cmd := commandAt(s, i+1); cmd != "" {
+				if valueLike(s[:i]) || in.layers > 0 {
+					h.see(0.9, "backtick substitution of "+cmd)
+				} else {
+					h.see(0.55, "backtick substitution of "+cmd)
+				}
+			}
+		case '$':
+			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
+				if cmd := commandAt(s, i+2); cmd != "" {
+					h.see(0.85, "command substitution of "+cmd)
+				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
+					h.see(0.75, "arithmetic or nested substitution")
+				}
+			}
+		case '<', '>':
+			if i+1 < len(s) && s[i+1] == '(' && commandAt(s, i+2) != "" {
+				h.see(0.85, "process substitution")
+			}
+		}
+	}
+	for _, m := range []string{"/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh", " -e bash",
+		"bash -i", "sh -i", "${ifs}", "$ifs", "{cmd}", "$cmd", "cmd /c", "cmd.exe /c",
+		"powershell -", "sh -c", "bash -c", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash"} {
+		if strings.Contains(s, m) {
+			h.see(0.8, "shell construct "+strings.TrimSpace(m))
+		}
+	}
+	if strings.Contains(in.low, "${ifs}") || strings.Contains(in.low, "$?") && obfuscatedCmd(in.low) {
+		h.see(0.85, "shell obfuscation")
+	}
+	if h.score < 0.7 && valueLike(s) && len(s) < 80 {
+		// A whole short value that is a command line: a wrapper and the
+		// command it runs (nohup id, time who).
+		w := wordAt(s, skipSpace(s, 0))
+		if wrapperCmd[w] {
+			rest := skipSpace(s, len(w)+skipSpace(s, 0))
+			if commandAt(s, rest) != "" || strings.HasPrefix(s[rest:], "-") {
+				h.see(0.75, "command wrapper "+w)
+			}
+		}
+	}
+	return h.score, h.detail
+}
+
+// wrapperCmd are commands that run another command.
+var wrapperCmd = map[string]bool{
+	"nohup": true, "time": true, "strace": true, "ltrace": true, "timeout": true,
+	"nice": true, "env": true, "sudo": true, "xargs": true, "cpulimit": true,
+	"watch": true, "busybox": true, "exec": true, "eval": true, "doas": true,
+	"chroot": true, "pkexec": true, "unshare": true, "nsenter": true,
+}
+
+// shellForm removes what a shell discards inside a word, so c'a't, c\at,
+// c$@at and ${IFS} read as the command they spell.
+func shellForm(s string) string {
+	if !strings.ContainsAny(s, "'\"\\$") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case (c == '\'' || c == '"') && i+1 < len(s) && s[i+1] == c:
+			i++ // empty quotes
+			continue
+		case c == '\\' && i+1 < len(s) && isAlpha(s[i+1]) && i > 0 && isAlpha(s[i-1]):
+			continue
+		case c == '$' && i+1 < len(s) && (s[i+1] == '@' || s[i+1] == '?' || s[i+1] == '*'):
+			i++
+			continue
+		case strings.HasPrefix(s[i:], "${ifs}"):
+			b.WriteByte(' ')
+			i += len("${ifs}") - 1
+			continue
+		case strings.HasPrefix(s[i:], "$ifs"):
+			b.WriteByte(' ')
+			i += len("$ifs") - 1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// obfuscatedCmd reports a command name broken up with $? or quotes.
+func obfuscatedCmd(s string) bool {
+	return strings.Contains(s, "c$?at") || strings.Contains(s, "$?c") || strings.Contains(s, "w$?h")
+}
+
+// commandAt returns the command name starting at s[i] (after spaces,
+// quotes, braces and parentheses), or "" when none is there.
+func commandAt(s string, i int) string {
+	for i < len(s) && (isSpace(s[i]) || s[i] == '\'' || s[i] == '"' || s[i] == '{' ||
+		s[i] == '(' || s[i] == '+' || s[i] == '`' || s[i] == '@') {
+		i++
+	}
+	if i >= len(s) {
+		return ""
+	}
+	if s[i] == '/' || s[i] == '.' && i+1 < len(s) && s[i+1] == '/' {
+		// An absolute or relative program path: /usr/bin/id, ./x.sh.
+		j := i
+		for j < len(s) && !isSpace(s[j]) && s[j] != ';' && s[j] != '|' && s[j] != '&' {
+			j++
+		}
+		p := s[i:j]
+		k := strings.LastIndexByte(p, '/')
+		name := p[k+1:]
+		if strings.Contains(p, "bin/") || shellCommands[name] {
+			return p
+		}
+		return ""
+	}
+	if s[i] == '$' && i+1 < len(s) && (isAlpha(s[i+1]) || s[i+1] == '{') {
+		return "$variable"
+	}
+	j := i
+	for j < len(s) && (isWordByte(s[j]) || s[j] == '-' || s[j] == '.') {
+		j++
+	}
+	w := strings.TrimSuffix(s[i:j], ".")
+	if shellCommands[w] {
+		// A command is followed by its arguments or the end, not by
+		// more prose glued to it.
+		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$", s[j]) >= 0 {
+			return w
+		}
+	}
+	return ""
+}

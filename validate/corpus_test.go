@@ -1,0 +1,193 @@
+package validate
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/bulwarkhq/bulwark/scan"
+)
+
+// corpusRow is one line of a labelled JSONL corpus.
+type corpusRow struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Label  string `json:"label"`
+	Kind   string `json:"kind"`
+	Source string `json:"source"`
+}
+
+// readCorpus reads every *.jsonl file in dir.
+func readCorpus(t testing.TB, dir string) []corpusRow {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []corpusRow
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 4<<20)
+		for n := 1; sc.Scan(); n++ {
+			var r corpusRow
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatalf("%s:%d: %v", name, n, err)
+			}
+			rows = append(rows, r)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+	}
+	return rows
+}
+
+// sharedDataDir returns ../shared/data/input relative to the directory
+// holding go.mod, or "" when it does not exist.
+func sharedDataDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	d := filepath.Join(dir, "..", "shared", "data", "input")
+	if _, err := os.Stat(d); err != nil {
+		return ""
+	}
+	return d
+}
+
+// tally counts outcomes for one group of rows.
+type tally struct {
+	n, blocked, sameKind int
+	misses               []string
+}
+
+// evaluate runs rows through v in the chat context and groups outcomes by
+// kind (attacks) or by source (benign rows).
+func evaluate(v *Validator, rows []corpusRow) map[string]*tally {
+	out := map[string]*tally{}
+	get := func(k string) *tally {
+		if out[k] == nil {
+			out[k] = &tally{}
+		}
+		return out[k]
+	}
+	for _, r := range rows {
+		vd := v.Check(r.Text, Chat)
+		groups := []string{r.Kind}
+		if r.Label == "benign" {
+			groups = []string{"benign", "benign:" + r.Source}
+		}
+		for _, g := range groups {
+			tl := get(g)
+			tl.n++
+			blocked := !vd.Allowed
+			if blocked {
+				tl.blocked++
+				if f, _ := vd.Blocking(); string(f.Kind) == r.Kind {
+					tl.sameKind++
+				}
+			}
+			if blocked == (r.Label == "benign") {
+				msg := fmt.Sprintf("%q", r.Text)
+				if blocked {
+					f, _ := vd.Blocking()
+					msg = fmt.Sprintf("%s %.2f %s: %s", f.Kind, f.Score, f.Detail, msg)
+				}
+				tl.misses = append(tl.misses, msg)
+			}
+		}
+	}
+	return out
+}
+
+// Targets in the chat context.
+const (
+	minDetection  = 0.97
+	maxBenignFP   = 0.005
+	maxSQLChatFP  = 0.02
+	minKindRows   = 50
+	sqlInChatName = "benign:spider/dev-sql-in-chat"
+)
+
+func TestSharedCorpus(t *testing.T) {
+	dir := sharedDataDir(t)
+	if dir == "" {
+		t.Skip("shared corpus ../shared/data/input (next to the repository root) is absent; " +
+			"check out the shared data beside the repository to run this test")
+	}
+	v, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := evaluate(v, readCorpus(t, dir))
+	logTable(t, res)
+	for _, k := range scan.InputKinds {
+		tl := res[string(k)]
+		if tl == nil || tl.n < minKindRows {
+			continue
+		}
+		if rate := float64(tl.blocked) / float64(tl.n); rate < minDetection {
+			t.Errorf("%s: detection %.1f%% below %.0f%%", k, 100*rate, 100*minDetection)
+		}
+	}
+	if tl := res["benign"]; tl != nil && float64(tl.blocked)/float64(tl.n) > maxBenignFP {
+		t.Errorf("benign: false positives %.2f%% above %.1f%%",
+			100*float64(tl.blocked)/float64(tl.n), 100*maxBenignFP)
+	}
+	if tl := res[sqlInChatName]; tl != nil && float64(tl.blocked)/float64(tl.n) > maxSQLChatFP {
+		t.Errorf("SQL in chat: false positives %.2f%% above %.0f%%",
+			100*float64(tl.blocked)/float64(tl.n), 100*maxSQLChatFP)
+	}
+}
+
+// report logs a table of outcomes and, when BULWARK_MISSES names a file,
+// writes every miss there.
+func logTable(t *testing.T, res map[string]*tally) {
+	t.Helper()
+	keys := make([]string, 0, len(res))
+	for k := range res {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-48s %6s %8s %8s\n", "group", "rows", "blocked", "as kind")
+	for _, k := range keys {
+		tl := res[k]
+		fmt.Fprintf(&b, "%-48s %6d %7.2f%% %7.2f%%\n", k, tl.n,
+			100*float64(tl.blocked)/float64(tl.n), 100*float64(tl.sameKind)/float64(tl.n))
+	}
+	t.Log(b.String())
+	if path := os.Getenv("BULWARK_MISSES"); path != "" {
+		var m strings.Builder
+		for _, k := range keys {
+			for _, s := range res[k].misses {
+				fmt.Fprintf(&m, "%s\t%s\n", k, s)
+			}
+		}
+		if err := os.WriteFile(path, []byte(m.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

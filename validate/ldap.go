@@ -1,0 +1,60 @@
+package validate
+
+import "strings"
+
+// detectLDAP scores LDAP filter injection: a value that closes its filter
+// component and opens another ()( , )(| , )(& , or wildcards around such a
+// break (*)(uid=*)).
+func detectLDAP(in *input, c Context) (float64, string) {
+	s := in.low
+	var h hit
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != ')' {
+			continue
+		}
+		j := skipSpace(s, i+1)
+		if j >= len(s) || s[j] != '(' {
+			continue
+		}
+		k := skipSpace(s, j+1)
+		switch {
+		case k < len(s) && (s[k] == '|' || s[k] == '&' || s[k] == '!'):
+			h.see(0.9, "filter closed then )("+s[k:k+1]+" opened")
+		case k < len(s) && ldapAttrAt(s, k):
+			if valueLike(s[:i]) {
+				h.see(0.88, "filter closed then new attribute test")
+			} else {
+				h.see(0.5, ")(attribute= in text")
+			}
+		case k >= len(s) || s[k] == ')':
+			if valueLike(s[:i]) {
+				h.see(0.8, "filter closed then empty component")
+			}
+		}
+	}
+	if strings.HasPrefix(s, "*)") || strings.HasPrefix(s, "*(") || strings.Contains(s, "=*)") {
+		h.see(0.8, "wildcard that closes a filter")
+	}
+	if valueLike(s) && (strings.HasSuffix(s, ")(|") || strings.HasSuffix(s, ")(&") ||
+		strings.HasPrefix(s, "(|(") || strings.HasPrefix(s, "(&(")) {
+		h.see(0.85, "LDAP filter operators in a value")
+	}
+	for _, e := range []string{`\28`, `\29`, `\2a`, `\00`, `\26`, `\7c`} {
+		if strings.Contains(s, e) && valueLike(s) && len(s) < 40 {
+			h.see(0.75, "LDAP escape "+e+" in a value")
+		}
+	}
+	return h.score, h.detail
+}
+
+// ldapAttrAt reports whether s[i:] is attribute=, attribute~=, >= or <=.
+func ldapAttrAt(s string, i int) bool {
+	j := i
+	for j < len(s) && (isWordByte(s[j]) || s[j] == '-' || s[j] == '.') {
+		j++
+	}
+	if j == i || j >= len(s) {
+		return false
+	}
+	return s[j] == '=' || (j+1 < len(s) && s[j+1] == '=' && strings.IndexByte("~<>", s[j]) >= 0)
+}

@@ -1,0 +1,391 @@
+package validate
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// maxDecodePasses bounds how many layers of encoding are peeled off. Each pass
+// is linear and never makes the text longer, so normalisation is linear too.
+const maxDecodePasses = 4
+
+// input is one text prepared for the detectors. All forms are computed once
+// and shared by every detector.
+type input struct {
+	raw string
+	// dec is raw with URL, HTML-entity and backslash escapes decoded,
+	// lookalike characters folded and NUL and zero-width characters dropped.
+	dec string
+	// low is dec with ASCII letters in lower case.
+	low string
+	// sql is low with SQL comments removed and runs of white space
+	// collapsed to one space.
+	sql string
+	// layers counts the decoding passes that changed the text.
+	layers int
+	// nul is set when the text held a NUL byte (raw or encoded).
+	nul bool
+}
+
+// prepare normalises text into an input.
+func prepare(text string) *input {
+	in := &input{raw: text}
+	s := text
+	for in.layers < maxDecodePasses {
+		d, nul := decodePass(s)
+		in.nul = in.nul || nul
+		if d == s {
+			break
+		}
+		s = d
+		in.layers++
+	}
+	in.dec = s
+	in.low = strings.ToLower(s)
+	in.sql = sqlForm(in.low)
+	return in
+}
+
+// Normalize returns text as the detectors see it after decoding and folding
+// (before case folding and SQL comment removal). It is exported for tests,
+// tools and operators who want to see why a text matched.
+func Normalize(text string) string {
+	return prepare(text).dec
+}
+
+// decodePass decodes one layer of %XX, %uXXXX, HTML entities, \uXXXX and \xXX
+// escapes, folds lookalike characters and overlong UTF-8, and drops NUL and
+// zero-width characters. The result is never longer than s. nul reports
+// whether a NUL was dropped.
+func decodePass(s string) (out string, nul bool) {
+	if !needsDecode(s) {
+		return s, false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := decodeAt(s, i)
+		i += n
+		switch {
+		case r == 0:
+			nul = true
+		case r == utf8.RuneError && n == 1:
+			b.WriteByte(s[i-1])
+		case dropRune(r):
+		default:
+			b.WriteRune(foldRune(r))
+		}
+	}
+	return b.String(), nul
+}
+
+// needsDecode reports whether decodePass could change s: it looks for escape
+// introducers, NUL, and non-ASCII bytes.
+func needsDecode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%' || c == '&' || c == '\\' || c == 0 || c >= utf8.RuneSelf:
+			return true
+		}
+	}
+	return false
+}
+
+// decodeAt decodes the character or escape at s[i] and returns it with the
+// number of bytes consumed. Undecodable bytes come back as RuneError with
+// n == 1, and the caller copies them through unchanged.
+func decodeAt(s string, i int) (rune, int) {
+	switch c := s[i]; c {
+	case '%':
+		if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			if v, ok := hexVal(s[i+2 : i+6]); ok {
+				return rune(v), 6
+			}
+		}
+		if i+2 < len(s) {
+			if v, ok := hexVal(s[i+1 : i+3]); ok {
+				return byteRune(s, i, byte(v), 3)
+			}
+		}
+	case '\\':
+		if i+5 < len(s) && s[i+1] == 'u' {
+			if v, ok := hexVal(s[i+2 : i+6]); ok {
+				return rune(v), 6
+			}
+		}
+		if i+3 < len(s) && s[i+1] == 'x' {
+			if v, ok := hexVal(s[i+2 : i+4]); ok {
+				return byteRune(s, i, byte(v), 4)
+			}
+		}
+	case '&':
+		if r, n := entityAt(s[i:]); n > 0 {
+			return r, n
+		}
+	}
+	if s[i] < utf8.RuneSelf {
+		return rune(s[i]), 1
+	}
+	if r, n := overlongAt(s[i:]); n > 0 {
+		return r, n
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// byteRune turns one decoded byte into a rune. ASCII bytes are runes of their
+// own; other bytes are returned as RuneError of width 1 so the caller copies
+// the original escape's first byte: a lone %C0 stays "%C0" until the
+// following pass, when the raw bytes can be read as (overlong) UTF-8.
+func byteRune(s string, i int, v byte, n int) (rune, int) {
+	if v < utf8.RuneSelf {
+		return rune(v), n
+	}
+	// Gather a run of %XX escapes and decode them as UTF-8.
+	var buf [4]byte
+	k, j := 0, i
+	for k < len(buf) && j+2 < len(s) && (s[j] == '%' || s[j] == '\\') {
+		step := 3
+		if s[j] == '\\' {
+			if j+3 >= len(s) || s[j+1] != 'x' {
+				break
+			}
+			step = 4
+		}
+		h, ok := hexVal(s[j+step-2 : j+step])
+		if !ok || (k > 0 && h < 0x80) {
+			break
+		}
+		buf[k] = byte(h)
+		k++
+		j += step
+	}
+	if r, m := overlongAt(string(buf[:k])); m > 0 {
+		return r, consumed(s, i, m)
+	}
+	if r, m := utf8.DecodeRune(buf[:k]); r != utf8.RuneError {
+		return r, consumed(s, i, m)
+	}
+	// A lone high byte: Latin-1 reading, as many servers do.
+	return rune(v), n
+}
+
+// consumed returns how many bytes of s from i hold m byte escapes.
+func consumed(s string, i, m int) int {
+	j := i
+	for ; m > 0; m-- {
+		if s[j] == '\\' {
+			j += 4
+		} else {
+			j += 3
+		}
+	}
+	return j - i
+}
+
+// overlongAt decodes an overlong two- or three-byte UTF-8 sequence for an
+// ASCII character (C0 AF for '/'), which lenient decoders accept.
+func overlongAt(s string) (rune, int) {
+	if len(s) >= 2 && (s[0] == 0xc0 || s[0] == 0xc1) && s[1]&0xc0 == 0x80 {
+		return rune(s[0]&0x1f)<<6 | rune(s[1]&0x3f), 2
+	}
+	if len(s) >= 3 && s[0] == 0xe0 && s[1]&0xe0 == 0x80 && s[2]&0xc0 == 0x80 {
+		return rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f), 3
+	}
+	return 0, 0
+}
+
+func hexVal(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | int(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | int(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | int(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// entities maps the named HTML character references that matter for
+// injection to their characters.
+var entities = map[string]rune{
+	"lt": '<', "gt": '>', "quot": '"', "apos": '\'', "amp": '&', "sol": '/',
+	"bsol": '\\', "lpar": '(', "rpar": ')', "colon": ':', "semi": ';',
+	"tab": '\t', "newline": '\n', "period": '.', "comma": ',', "excl": '!',
+	"num": '#', "lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}',
+	"lbrack": '[', "rbrack": ']', "lbrace": '{', "rbrace": '}',
+	"equals": '=', "plus": '+', "ast": '*', "grave": '`', "nbsp": ' ',
+	"dollar": '$', "percnt": '%', "verbar": '|', "vert": '|', "quest": '?',
+	"commat": '@', "hat": '^', "lowbar": '_', "hyphen": '-', "dash": '-',
+}
+
+// entityAt decodes an HTML character reference at the start of s: &#NN;,
+// &#xHH; (semicolon optional, as browsers accept) or a named one from
+// [entities] (semicolon required).
+func entityAt(s string) (rune, int) {
+	if len(s) < 3 {
+		return 0, 0
+	}
+	if s[1] == '#' {
+		j, base := 2, 10
+		if s[2] == 'x' || s[2] == 'X' {
+			j, base = 3, 16
+		}
+		start := j
+		v := 0
+		for j < len(s) && j-start < 8 {
+			d, ok := digitVal(s[j], base)
+			if !ok {
+				break
+			}
+			v = v*base + d
+			j++
+		}
+		if j == start || v > utf8.MaxRune {
+			return 0, 0
+		}
+		if j < len(s) && s[j] == ';' {
+			j++
+		}
+		return rune(v), j
+	}
+	end := strings.IndexByte(s[1:min(len(s), 10)], ';')
+	if end < 0 {
+		return 0, 0
+	}
+	var name [8]byte
+	n := copy(name[:], s[1:1+end])
+	for i := range n {
+		name[i] |= 0x20 * byte(btoi('A' <= name[i] && name[i] <= 'Z'))
+	}
+	if r, ok := entities[string(name[:n])]; ok {
+		return r, end + 2
+	}
+	return 0, 0
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func digitVal(c byte, base int) (int, bool) {
+	v, ok := hexVal(string(rune(c)))
+	if !ok || v >= base {
+		return 0, false
+	}
+	return v, true
+}
+
+// dropRune reports whether r is removed outright: zero-width characters and
+// soft hyphens, which change nothing for a parser but split keywords for a
+// naive matcher.
+func dropRune(r rune) bool {
+	switch r {
+	case 0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff:
+		return true
+	}
+	return false
+}
+
+// foldRune maps full-width forms and characters that lenient decoders or
+// Unicode normalisation turn into ASCII syntax onto that ASCII.
+func foldRune(r rune) rune {
+	if 0xff01 <= r && r <= 0xff5e {
+		return r - 0xfee0
+	}
+	switch r {
+	case 0x2215, 0x2044, 0xff0f, 0x29f8:
+		return '/'
+	case 0x2216, 0xfe68, 0x29f9:
+		return '\\'
+	case 0x2024, 0xfe52, 0x2027:
+		return '.'
+	case 0x02bc, 0x02b9, 0x2032:
+		return '\''
+	case 0x02ba, 0x2033:
+		return '"'
+	case 0x2039, 0xfe64, 0x3008, 0x2329:
+		return '<'
+	case 0x203a, 0xfe65, 0x3009, 0x232a:
+		return '>'
+	case 0x00a0, 0x2000, 0x2001, 0x2002, 0x2003, 0x2009, 0x200a, 0x3000:
+		return ' '
+	}
+	return r
+}
+
+// sqlForm removes SQL comments (keeping the body of MySQL /*! ... */
+// version comments) and collapses white space runs to one space.
+func sqlForm(s string) string {
+	if !strings.ContainsAny(s, "/\t\n\r\v\f") && !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space, unclosed := false, false
+	emit := func(c byte) {
+		if isSpace(c) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			return
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
+			if i+2 < len(s) && s[i+2] == '!' {
+				// MySQL executes the body: drop the marker and the
+				// version number and keep the rest.
+				i += 3
+				for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+					i++
+				}
+				i--
+				emit(' ')
+				continue
+			}
+			end := -1
+			if !unclosed {
+				end = strings.Index(s[i+2:], "*/")
+			}
+			if end < 0 {
+				// No comment closes after here: later openers are
+				// not searched again, which keeps this linear.
+				unclosed = true
+				i++
+				emit(' ')
+				continue
+			}
+			i += end + 3
+			emit(' ')
+			continue
+		}
+		if s[i] == '*' && i+1 < len(s) && s[i+1] == '/' {
+			i++
+			emit(' ')
+			continue
+		}
+		emit(s[i])
+	}
+	return b.String()
+}
+
+func isSpace(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\v', '\f':
+		return true
+	}
+	return false
+}

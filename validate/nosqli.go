@@ -1,0 +1,57 @@
+package validate
+
+import "strings"
+
+// mongoOperators are MongoDB query operators that change a comparison into
+// something else when a client can send them where a value is expected.
+var mongoOperators = wordSet(`$ne $eq $gt $gte $lt $lte $in $nin $regex $where $exists
+	$or $and $not $nor $expr $function $accumulator $elemmatch $all $size $type $mod $text
+	$jsonschema $comment $lookup $merge $out`)
+
+// detectNoSQLi scores NoSQL injection in text: query operators in an
+// operator position ({"$gt": ...} or field[$ne]=...), and JavaScript that
+// closes a string inside a $where clause (' || '1'=='1, ;return true).
+func detectNoSQLi(in *input, c Context) (float64, string) {
+	s := in.low
+	var h hit
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		op := s[i:j]
+		if !mongoOperators[op] {
+			continue
+		}
+		before := strings.TrimRight(s[max(0, i-4):i], " \"'")
+		after := strings.TrimLeft(s[j:min(len(s), j+4)], " \"'")
+		switch {
+		case strings.HasSuffix(before, "[") && strings.HasPrefix(after, "]"):
+			h.see(0.92, "operator "+op+" in a form field name")
+		case strings.HasSuffix(before, "{") || strings.HasSuffix(before, ","):
+			if strings.HasPrefix(after, ":") {
+				if valueLike(s[:max(0, i-1)]) || strings.HasPrefix(strings.TrimSpace(s), "{") {
+					h.see(0.9, "operator "+op+" as an object key")
+				} else {
+					h.see(0.6, "operator "+op+" in pasted query")
+				}
+			}
+		case op == "$where":
+			h.see(0.75, "$where clause")
+		default:
+			h.see(0.35, "operator name "+op)
+		}
+	}
+	for _, m := range []string{"'||'", "' || '", "'=='", "\"==\"", ";return true", "; return true",
+		"this.password", "this.username", "sleep(", "db.getcollection", "'%00", "while(true)"} {
+		if k := strings.Index(s, m); k >= 0 && (valueLike(s[:k]) || strings.Contains(s, "$where")) &&
+			(strings.Contains(m, "||") || strings.Contains(m, "==") || strings.Contains(m, "return") ||
+				strings.Contains(m, "this.") || strings.Contains(m, "db.")) {
+			h.see(0.85, "JavaScript breakout "+strings.TrimSpace(m))
+		}
+	}
+	return h.score, h.detail
+}

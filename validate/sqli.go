@@ -1,0 +1,439 @@
+package validate
+
+import (
+	"strings"
+
+	"github.com/corazawaf/libinjection-go"
+)
+
+// maxSQLScan bounds how much of a text the SQL tokenizer and libinjection
+// look at. Payloads sit where a value starts; past this point a megabyte of
+// text only costs time.
+// TODO: a payload buried after 16 KiB of filler is judged on its start
+// only; scanning windows along long inputs would close that gap.
+const maxSQLScan = 16 << 10
+
+// sqlTok is one token of the light SQL tokenizer.
+type sqlTok struct {
+	kind byte   // 'w' word, 'n' number, 's' string, 'o' operator, 'p' punctuation
+	val  string // the token text (a string's body for 's')
+	pos  int
+	open bool // an 's' token that runs to the end of the text unclosed
+}
+
+// nextSQLTok returns the token at or after i and the index after it; ok is
+// false at the end of s.
+func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
+	i = skipSpace(s, i)
+	if i >= len(s) {
+		return t, i, false
+	}
+	c := s[i]
+	t.pos = i
+	switch {
+	case isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
+		j = i + 1
+		for j < len(s) && (isWordByte(s[j]) || s[j] == '.') {
+			j++
+		}
+		t.kind, t.val = 'n', s[i:j]
+	case isAlpha(c) || c == '_' || c == '@' || c == '$' || c >= 0x80:
+		j = i + 1
+		for j < len(s) && (isWordByte(s[j]) || s[j] == '@' || s[j] == '$' || s[j] == '.') {
+			j++
+		}
+		t.kind, t.val = 'w', s[i:j]
+	case c == '\'' || c == '"' || c == '`':
+		end := strings.IndexByte(s[i+1:], c)
+		if end < 0 {
+			t.kind, t.val, t.open = 's', s[i+1:], true
+			return t, len(s), true
+		}
+		t.kind, t.val = 's', s[i+1:i+1+end]
+		j = i + 2 + end
+	case strings.IndexByte("=<>!|&+-*/%^~:", c) >= 0:
+		j = i + 1
+		for j < len(s) && j-i < 3 && strings.IndexByte("=<>!|&-", s[j]) >= 0 {
+			j++
+		}
+		t.kind, t.val = 'o', s[i:j]
+	default:
+		t.kind, t.val, j = 'p', s[i:i+1], i+1
+	}
+	return t, j, true
+}
+
+// sqlKeywords are words that continue a SQL statement after a value.
+var sqlKeywords = map[string]bool{
+	"or": true, "and": true, "xor": true, "union": true, "select": true,
+	"having": true, "group": true, "order": true, "procedure": true,
+	"into": true, "limit": true, "like": true, "rlike": true, "regexp": true,
+	"waitfor": true, "from": true, "where": true, "not": true, "is": true,
+	"in": true, "between": true, "div": true, "mod": true, "sounds": true,
+	"collate": true, "exec": true, "execute": true, "declare": true,
+	"drop": true, "insert": true, "update": true, "delete": true,
+	"offset": true, "case": true, "when": true, "then": true, "end": true,
+	"if": true, "null": true, "all": true, "distinct": true, "as": true,
+	"values": true, "set": true, "by": true, "asc": true, "desc": true,
+	"join": true, "on": true, "except": true, "intersect": true,
+}
+
+// sqlDanger are functions and objects that attacks use to read data or
+// time answers and that ordinary questions seldom spell out.
+var sqlDanger = map[string]bool{
+	"sleep": true, "benchmark": true, "pg_sleep": true, "load_file": true,
+	"extractvalue": true, "updatexml": true, "xp_cmdshell": true,
+	"randomblob": true, "sys_eval": true, "name_const": true,
+	"information_schema": true, "sysobjects": true, "syscolumns": true,
+	"sqlite_master": true, "pg_shadow": true, "utl_http": true,
+	"utl_inaddr": true, "dbms_pipe": true, "@@version": true,
+	"@@datadir": true, "outfile": true, "dumpfile": true, "pg_read_file": true,
+	"sp_executesql": true, "xp_dirtree": true, "master..sysdatabases": true,
+	"all_tables": true, "user_tables": true, "dbms_ldap": true,
+	"mysql.user": true, "geometrycollection": true, "multipoint": true,
+	"polygon": true, "linestring": true, "exp": false, "waitfor": true,
+	"char": false, "concat": false, "group_concat": true, "version": false,
+	"database": false, "schema_name": true, "table_name": true,
+	"column_name": true, "sqlmap": true, "pg_catalog": true,
+	"sys.objects": true, "msysaccessobjects": true, "rdb$database": true,
+	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true,
+}
+
+// sqlFuncs are SQL functions that, applied right after a value, show a
+// payload being assembled.
+var sqlFuncs = map[string]bool{
+	"char": true, "chr": true, "concat": true, "concat_ws": true,
+	"substring": true, "substr": true, "mid": true, "ascii": true,
+	"ord": true, "hex": true, "unhex": true, "version": true,
+	"database": true, "user": true, "current_user": true, "system_user": true,
+	"convert": true, "cast": true, "count": true, "length": true, "if": true,
+	"ifnull": true, "coalesce": true, "decode": true, "encode": true,
+	"md5": true, "sha1": true, "rand": true, "floor": true, "exp": true,
+	"now": true, "sysdate": true, "json_extract": true, "elt": true,
+	"make_set": true, "instr": true, "locate": true, "position": true,
+	"lower": true, "upper": true, "left": true, "right": true, "repeat": true,
+	"replace": true, "reverse": true, "trim": true, "isnull": true,
+	"nullif": true, "least": true, "greatest": true, "sin": true, "cos": true,
+	"abs": true, "round": true, "sum": true, "avg": true, "min": true,
+	"max": true, "default": true, "local": true, "values": true,
+	"iif": true, "case": true, "exists": true, "bin": true, "oct": true,
+	"conv": true, "uncompress": true, "compress": true, "to_char": true,
+	"utl_raw": true, "procedure": true, "analyse": true, "load_file": true,
+}
+
+// detectSQLi scores SQL injection: a value that closes its string or number
+// and continues with SQL (tautologies, UNION SELECT, stacked statements,
+// comments that cut the rest of the query, timing and catalogue functions).
+// libinjection's fingerprinting is one signal among these.
+func detectSQLi(in *input, c Context) (float64, string) {
+	s := in.sql
+	if len(s) > maxSQLScan {
+		s = s[:maxSQLScan]
+	}
+	var h hit
+	f := sqlFeatures(s)
+	libHit, fp := libinjection.IsSQLi(clip(in.dec, maxSQLScan))
+	if f.breakout != "" {
+		h.see(0.9, f.breakout)
+	}
+	if f.tautology != "" {
+		h.see(0.92, f.tautology)
+	}
+	if f.danger != "" {
+		h.see(0.8, f.danger)
+	}
+	if f.stacked != "" {
+		h.see(0.85, f.stacked)
+	}
+	if f.union != "" {
+		h.see(0.88, f.union)
+	}
+	if libHit {
+		score := 0.85
+		switch {
+		case f.words >= 4 && f.words > f.sqlWords:
+			// Prose around SQL: libinjection alone is not enough.
+			score = 0.45
+		case f.completeQuery:
+			score = 0.5
+		}
+		h.see(score, "libinjection fingerprint "+fp)
+	}
+	if f.dense != "" {
+		h.see(0.72, f.dense)
+	}
+	if f.completeQuery && h.score < 0.9 && f.breakout == "" && f.tautology == "" {
+		// A whole, balanced query pasted into a question: cap what the
+		// weaker signals can do.
+		h.score = min(h.score, 0.5)
+	}
+	return h.score, h.detail
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// sqlFacts holds what the SQL tokenizer saw; each string field is empty or
+// the explanation of a structure found.
+type sqlFacts struct {
+	breakout, tautology, danger, stacked, union, dense string
+	words, sqlWords                                    int // prose and SQL words
+	completeQuery                                      bool
+}
+
+// sqlFeatures tokenizes s once and collects [sqlFacts].
+func sqlFeatures(s string) sqlFacts {
+	var f sqlFacts
+	var prev [4]sqlTok // prev[0] is the previous token
+	first := true
+	quotes, parens, firstQuote := 0, 0, -1
+	startsQuery := false
+	lastKind := byte(0)
+	lastVal := ""
+	ntok := 0
+	for i := 0; ; {
+		t, j, ok := nextSQLTok(s, i)
+		if !ok {
+			break
+		}
+		ntok++
+		switch t.kind {
+		case 'w':
+			if sqlKeywords[t.val] || sqlDanger[t.val] || (sqlFuncs[t.val] && peekByte(s, j) == '(') {
+				f.sqlWords++
+			} else if len(t.val) > 1 {
+				f.words++
+			}
+			if sqlDanger[t.val] && f.danger == "" {
+				f.danger = "SQL " + t.val + " reached from input"
+			}
+			if t.val == "union" {
+				f.checkUnion(s, j, prev[0], first)
+			}
+			if first && (t.val == "select" || t.val == "with" || t.val == "update" ||
+				t.val == "insert" || t.val == "delete") {
+				startsQuery = true
+			}
+			if t.val == "or" || t.val == "and" || t.val == "xor" || t.val == "having" ||
+				t.val == "where" || t.val == "when" {
+				f.checkTautology(s, j)
+			}
+		case 'o':
+			if t.val == "||" || t.val == "&&" {
+				f.checkTautology(s, j)
+			}
+		case 's':
+			quotes++
+			if firstQuote < 0 {
+				firstQuote = t.pos
+			}
+			if t.open {
+				quotes++ // counted below as unbalanced
+			}
+		case 'p':
+			switch t.val {
+			case "(":
+				parens++
+			case ")":
+				parens--
+			case ";":
+				f.checkStacked(s, j, prev[0], first)
+			case "#":
+				if lastKind == 's' || lastKind == 'n' || lastVal == ")" {
+					if f.breakout == "" && valueLike(s[:t.pos]) {
+						f.breakout = "value closed then # comment"
+					}
+				}
+			}
+		}
+		if t.kind == 'o' && t.val == "--" && ntok > 1 && valueLike(s[:t.pos]) {
+			if f.breakout == "" {
+				f.breakout = "value closed then -- comment"
+			}
+		}
+		copy(prev[1:], prev[:3])
+		prev[0] = t
+		lastKind, lastVal = t.kind, t.val
+		first = false
+		i = j
+	}
+	f.checkQuoteBreakout(s)
+	if startsQuery || strings.Contains(s, "select ") {
+		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
+			strings.Contains(s, " from ")
+	}
+	if f.words == 0 && f.sqlWords >= 1 && ntok >= 2 && strings.ContainsAny(s, "('\"=;#") {
+		f.dense = "SQL fragment with no prose around it"
+	}
+	return f
+}
+
+func peekByte(s string, i int) byte {
+	i = skipSpace(s, i)
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+// endsDangling reports whether a text ends in the middle of an expression.
+func endsDangling(kind byte, val string) bool {
+	if kind == 'o' {
+		return true
+	}
+	return kind == 'w' && (val == "where" || val == "and" || val == "or" || val == "from" ||
+		val == "select" || val == "union")
+}
+
+// quoteBalance reports whether single and double quotes pair up, not
+// counting apostrophes between letters (don't, O'Brien).
+func quoteBalance(s string) bool {
+	single, double := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'':
+			if i > 0 && i+1 < len(s) && isAlpha(s[i-1]) && isAlpha(s[i+1]) {
+				continue
+			}
+			single++
+		case '"':
+			double++
+		}
+	}
+	return single%2 == 0 && double%2 == 0
+}
+
+// checkQuoteBreakout looks at the first quote that is not an apostrophe
+// inside a word: typed after a short value and followed by SQL, it closes
+// the string the application opened.
+func (f *sqlFacts) checkQuoteBreakout(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\'' && c != '"' && c != '`' {
+			continue
+		}
+		if c == '\'' && i > 0 && i+1 < len(s) && isAlpha(s[i-1]) && isAlpha(s[i+1]) {
+			continue
+		}
+		if !valueLike(s[:i]) {
+			return
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == ')' || s[j] == c || isSpace(s[j])) {
+			j++
+		}
+		if j >= len(s) {
+			return
+		}
+		w := wordAt(s, j)
+		switch {
+		case w != "" && sqlKeywords[w] && w != "as" && w != "by" && w != "on":
+			f.breakout = "quote closed then SQL " + w
+		case w != "" && sqlFuncs[w] && peekByte(s, j+len(w)) == '(':
+			f.breakout = "quote closed then SQL function " + w
+		case w == "" && strings.HasPrefix(s[j:], "--"), w == "" && s[j] == '#',
+			w == "" && s[j] == ';', strings.HasPrefix(s[j:], "||"),
+			strings.HasPrefix(s[j:], "&&"):
+			f.breakout = "quote closed then " + s[j:min(len(s), j+2)]
+		case w == "" && (s[j] == '=' || s[j] == '<' || s[j] == '>' || s[j] == '+') && j > i+1:
+			f.breakout = "quote closed then operator " + s[j:j+1]
+		}
+		return
+	}
+}
+
+// checkTautology looks after a boolean operator for a comparison of two
+// literals (1=1, 'a'='a', 2>1) or a bare truth value: a condition that
+// holds for every row.
+func (f *sqlFacts) checkTautology(s string, i int) {
+	if f.tautology != "" {
+		return
+	}
+	a, j, ok := nextSQLTok(s, i)
+	if !ok {
+		return
+	}
+	if a.kind == 'w' && (a.val == "true" || a.val == "false") {
+		f.tautology = "always-true condition " + a.val
+		return
+	}
+	if a.kind == 'o' && (a.val == "-" || a.val == "+" || a.val == "!" || a.val == "~") {
+		a, j, ok = nextSQLTok(s, j)
+		if !ok {
+			return
+		}
+	}
+	if a.kind == 'p' && a.val == "(" {
+		a, j, ok = nextSQLTok(s, j)
+		if !ok {
+			return
+		}
+	}
+	op, k, ok := nextSQLTok(s, j)
+	if !ok {
+		if a.kind == 'n' {
+			f.tautology = "boolean operator then bare number " + a.val
+		}
+		return
+	}
+	opWord := op.kind == 'w' && (op.val == "like" || op.val == "is" || op.val == "rlike" ||
+		op.val == "regexp" || op.val == "between" || op.val == "in")
+	if op.kind != 'o' && !opWord {
+		if a.kind == 'n' && (op.kind == 'p' || op.val == "--" || op.val == "#") {
+			f.tautology = "boolean operator then bare number " + a.val
+		}
+		return
+	}
+	b, _, ok := nextSQLTok(s, k)
+	if !ok {
+		return
+	}
+	lit := func(t sqlTok) bool { return t.kind == 'n' || t.kind == 's' }
+	if lit(a) && lit(b) {
+		f.tautology = "literal comparison " + a.val + op.val + b.val
+	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
+		f.tautology = "self comparison " + a.val + op.val + b.val
+	}
+}
+
+// checkUnion looks for UNION [ALL|DISTINCT] SELECT that follows a value
+// rather than a complete query.
+func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
+	t, k, ok := nextSQLTok(s, j)
+	if ok && t.kind == 'w' && (t.val == "all" || t.val == "distinct") {
+		t, k, ok = nextSQLTok(s, k)
+	}
+	if ok && t.kind == 'p' && t.val == "(" {
+		t, _, ok = nextSQLTok(s, k)
+	}
+	if !ok || t.kind != 'w' || t.val != "select" {
+		return
+	}
+	if first || prev.kind == 'n' || prev.kind == 's' || prev.val == ")" ||
+		valueLike(s[:prev.pos+len(prev.val)]) || strings.Contains(s[k:], "null") {
+		f.union = "UNION SELECT after a value"
+	}
+}
+
+// checkStacked looks for a second statement after a semicolon.
+func (f *sqlFacts) checkStacked(s string, j int, prev sqlTok, first bool) {
+	t, _, ok := nextSQLTok(s, j)
+	if !ok || t.kind != 'w' {
+		return
+	}
+	switch t.val {
+	case "drop", "delete", "insert", "update", "exec", "execute", "shutdown",
+		"declare", "create", "alter", "truncate", "grant", "select", "waitfor",
+		"set", "begin", "if", "call", "copy", "load", "rename", "revoke", "use":
+	default:
+		return
+	}
+	if first || prev.kind == 'n' || prev.kind == 's' || prev.val == ")" ||
+		valueLike(s[:prev.pos+len(prev.val)]) {
+		f.stacked = "stacked statement ; " + t.val
+	}
+}
