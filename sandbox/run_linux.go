@@ -1,0 +1,413 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Host users of the sandbox's users: the init (root inside, with
+// capabilities only over the sandbox's own namespaces) and the program.
+// Neither host user owns any file or process outside the sandbox.
+const (
+	hostInitUID    = 100000
+	hostPayloadUID = 101000
+)
+
+// Run runs one program in a fresh sandbox. The error is non-nil only when
+// the sandbox failed (the contract's sandbox_error); how the program ended is
+// in Result.Status. Cancelling ctx kills the program.
+func Run(ctx context.Context, spec Spec) (Result, error) {
+	sb, err := start(spec.Binds)
+	if err != nil {
+		return Result{Status: StatusSandboxError, Reason: err.Error()}, err
+	}
+	return sb.run(ctx, spec)
+}
+
+// sandbox is one started init, ready for one program.
+type sandbox struct {
+	cmd      *exec.Cmd
+	cg       *runCgroup // nil when cgroups are unusable
+	ctl      *os.File
+	reports  chan reportMsg
+	stdin    *os.File
+	stdout   *os.File
+	stderr   *os.File
+	exited   chan struct{}
+	degraded []string
+}
+
+var runSeq atomic.Uint64
+
+// start creates the namespaces, the cgroup and the file system of a sandbox,
+// and returns when the init waits for its program.
+func start(binds []Bind) (sb *sandbox, err error) {
+	caps := Probe()
+	if !caps.UserNamespaces {
+		return nil, &SetupError{"check host", errors.New(caps.UserNSDetail)}
+	}
+	var undo cleanup
+	defer func() {
+		if err != nil {
+			undo.run()
+		}
+	}()
+	sb = &sandbox{exited: make(chan struct{}), reports: make(chan reportMsg, 2),
+		degraded: caps.Degraded()}
+	attr := &syscall.SysProcAttr{
+		Cloneflags: unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNS |
+			unix.CLONE_NEWNET | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS | unix.CLONE_NEWCGROUP,
+		UidMappings: []syscall.SysProcIDMap{
+			{ContainerID: 0, HostID: hostInitUID, Size: 1},
+			{ContainerID: payloadUID, HostID: hostPayloadUID, Size: 1},
+		},
+		GidMappings: []syscall.SysProcIDMap{
+			{ContainerID: 0, HostID: hostInitUID, Size: 1},
+			{ContainerID: payloadUID, HostID: hostPayloadUID, Size: 1},
+		},
+		GidMappingsEnableSetgroups: true,
+		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}},
+		Pdeathsig:                  unix.SIGKILL,
+	}
+	if hostCg.usable() {
+		name := fmt.Sprintf("run-%d-%d", os.Getpid(), runSeq.Add(1))
+		if sb.cg, err = hostCg.create(name); err != nil {
+			return nil, &SetupError{"create cgroup", err}
+		}
+		undo.add(func() { sb.cg.remove() })
+		if sb.cg.v2 != "" {
+			dir, err := sb.cg.openDir()
+			if err != nil {
+				return nil, &SetupError{"open cgroup", err}
+			}
+			defer dir.Close()
+			attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
+		}
+	}
+	mounts, err := cloneMounts(binds)
+	if err != nil {
+		return nil, &SetupError{"clone mounts", err}
+	}
+	defer mounts.close()
+
+	var p pipes
+	undo.add(p.closeAll)
+	stdinR, stdoutW, stderrW, ctlR, repW := p.make(&sb.stdin, &sb.stdout, &sb.stderr, &sb.ctl)
+	if p.err != nil {
+		return nil, &SetupError{"make pipes", p.err}
+	}
+	cmd := &exec.Cmd{
+		Path:        "/proc/self/exe",
+		Args:        []string{"bulwark-sandbox-init"},
+		Env:         []string{initEnv + "=1"},
+		Stdin:       stdinR,
+		Stdout:      stdoutW,
+		Stderr:      stderrW,
+		ExtraFiles:  append([]*os.File{ctlR, repW}, mounts.files...),
+		SysProcAttr: attr,
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, &SetupError{"start init", err}
+	}
+	sb.cmd = cmd
+	undo.add(func() { sb.kill(); <-sb.exited })
+	go func() { cmd.Wait(); close(sb.exited) }()
+	p.closeChildEnds()
+	go sb.readReports(p.repR)
+
+	if sb.cg != nil && sb.cg.v2 == "" {
+		if err := sb.cg.add(cmd.Process.Pid); err != nil {
+			return nil, &SetupError{"join cgroup", err}
+		}
+	}
+	if err := json.NewEncoder(sb.ctl).Encode(mounts.setup); err != nil {
+		return nil, &SetupError{"send setup", err}
+	}
+	r, ok := <-sb.reports
+	if !ok {
+		return nil, &SetupError{"start init", errors.New("init exited during setup")}
+	}
+	if !r.Ready {
+		return nil, &SetupError{r.Step, errors.New(r.Err)}
+	}
+	return sb, nil
+}
+
+// readReports forwards the init's messages until it closes the pipe.
+func (sb *sandbox) readReports(r *os.File) {
+	defer close(sb.reports)
+	defer r.Close()
+	dec := json.NewDecoder(r)
+	for {
+		var m reportMsg
+		if dec.Decode(&m) != nil {
+			return
+		}
+		sb.reports <- m
+	}
+}
+
+// kill ends the init, which takes the whole PID namespace with it, and then
+// every process left in the cgroup.
+func (sb *sandbox) kill() {
+	if sb.cmd != nil && sb.cmd.Process != nil {
+		_ = sb.cmd.Process.Signal(unix.SIGKILL)
+	}
+}
+
+// discard tears down a sandbox that will not run anything.
+func (sb *sandbox) discard() {
+	sb.kill()
+	<-sb.exited
+	sb.closeStreams()
+	if sb.cg != nil {
+		_ = sb.cg.kill()
+		_ = sb.cg.remove()
+	}
+}
+
+func (sb *sandbox) closeStreams() {
+	for _, f := range []*os.File{sb.ctl, sb.stdin, sb.stdout, sb.stderr} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// endCause is why the supervisor ended a run early.
+type endCause int32
+
+const (
+	endNone endCause = iota
+	endTimeout
+	endOutput
+	endCancel
+)
+
+// run gives the sandbox its program, supervises it and tears everything
+// down. A sandbox runs once.
+func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
+	defer sb.closeStreams()
+	l := spec.Limits.WithDefaults()
+	if len(spec.Args) == 0 {
+		sb.discard()
+		return fail(&SetupError{"check spec", errors.New("no program")})
+	}
+	if int64(len(spec.Stdin)) > l.StdinBytes {
+		sb.discard()
+		return fail(&SetupError{"check spec", fmt.Errorf("stdin over %d bytes", l.StdinBytes)})
+	}
+	if sb.cg != nil {
+		if err := sb.cg.limit(l); err != nil {
+			sb.discard()
+			return fail(&SetupError{"limit cgroup", err})
+		}
+	}
+	env := spec.Env
+	if env == nil {
+		env = DefaultEnv
+	}
+	job := jobMsg{Args: spec.Args, Env: env, Files: spec.Files, Limits: l,
+		Seccomp: !spec.UnsafeNoSeccomp, Landlock: Probe().LandlockABI, NoCgroup: sb.cg == nil}
+	begin := time.Now()
+	if err := json.NewEncoder(sb.ctl).Encode(job); err != nil {
+		sb.discard()
+		return fail(&SetupError{"send job", err})
+	}
+	var cause atomic.Int32
+	stop := func(c endCause) {
+		if cause.CompareAndSwap(int32(endNone), int32(c)) {
+			sb.kill()
+		}
+	}
+	var wg sync.WaitGroup
+	out := &capped{limit: l.Output, over: func() { stop(endOutput) }}
+	errs := &capped{limit: l.Output, over: func() { stop(endOutput) }}
+	wg.Add(3)
+	go func() { defer wg.Done(); io.Copy(out, sb.stdout) }()
+	go func() { defer wg.Done(); io.Copy(errs, sb.stderr) }()
+	go func() {
+		defer wg.Done()
+		sb.stdin.Write(spec.Stdin)
+		sb.stdin.Close()
+	}()
+	sb.watch(ctx, l, stop)
+	wall := time.Since(begin)
+	wg.Wait()
+	var rep reportMsg
+	for m := range sb.reports {
+		rep = m
+	}
+	res = Result{Stdout: out.buf.Bytes(), Stderr: errs.buf.Bytes(), Wall: wall,
+		StdoutTruncated: out.truncated, StderrTruncated: errs.truncated,
+		Degraded: sb.degraded}
+	var oom int64
+	if sb.cg != nil {
+		cleanErr := sb.cg.kill()
+		cpu, _ := sb.cg.cpu()
+		res.CPU, oom, res.MaxRSSKB = cpu, sb.cg.oomKills(), sb.cg.peakKB()
+		if err := errors.Join(cleanErr, sb.cg.remove()); err != nil {
+			return fail(&SetupError{"clean up cgroup", err})
+		}
+	} else {
+		res.CPU = time.Duration(rep.CPUUS) * time.Microsecond
+	}
+	if rep.MaxRSSKB > 0 {
+		res.MaxRSSKB = rep.MaxRSSKB
+	}
+	return sb.judge(res, rep, endCause(cause.Load()), oom, l)
+}
+
+func fail(err error) (Result, error) {
+	return Result{Status: StatusSandboxError, Reason: err.Error()}, err
+}
+
+// watch waits for the init to exit, killing it when a limit is reached or
+// ctx ends. CPU time is polled from the cgroup.
+func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) {
+	wall := time.NewTimer(l.Wall)
+	defer wall.Stop()
+	every := min(100*time.Millisecond, max(l.CPU/10, 10*time.Millisecond))
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-sb.exited:
+			return
+		case <-wall.C:
+			stop(endTimeout)
+		case <-ctx.Done():
+			stop(endCancel)
+		case <-tick.C:
+			if sb.cg == nil {
+				continue
+			}
+			if cpu, ok := sb.cg.cpu(); ok && cpu >= l.CPU {
+				stop(endTimeout)
+			}
+		}
+	}
+}
+
+// judge turns kernel facts into a status.
+func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64, l Limits) (Result, error) {
+	if rep.Step != "" {
+		return fail(&SetupError{rep.Step, errors.New(rep.Err)})
+	}
+	res.ExitCode = rep.Exit
+	if rep.Signal != 0 {
+		res.Signal = unix.SignalName(syscall.Signal(rep.Signal))
+	}
+	switch {
+	case cause == endTimeout || syscall.Signal(rep.Signal) == unix.SIGXCPU:
+		res.Status = StatusTimeout
+		res.Reason = fmt.Sprintf("time limit reached (cpu %v, wall %v)", l.CPU, l.Wall)
+	case oom > 0:
+		res.Status = StatusMemoryLimit
+		res.Reason = fmt.Sprintf("memory limit of %d MiB reached", l.Memory>>20)
+	case cause == endOutput:
+		res.Status = StatusOutputLimit
+		res.Reason = fmt.Sprintf("output over %d bytes", l.Output)
+	case cause == endCancel:
+		res.Status, res.Reason = StatusKilled, "run cancelled"
+	case !rep.Done:
+		return fail(&SetupError{"wait for program", errors.New("init ended without a report")})
+	case rep.Signal != 0:
+		res.Status, res.Reason = StatusKilled, "killed by "+res.Signal
+	case rep.Exit != 0:
+		res.Status, res.Reason = StatusError, fmt.Sprintf("exit status %d", rep.Exit)
+	}
+	if !rep.Done {
+		res.ExitCode, res.Signal = -1, "SIGKILL"
+	}
+	return res, nil
+}
+
+// capped keeps the first limit bytes written to it and calls over once when
+// more arrive. It never returns an error, so the pipe is drained.
+type capped struct {
+	buf       bytes.Buffer
+	limit     int64
+	truncated bool
+	over      func()
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	room := c.limit - int64(c.buf.Len())
+	if int64(len(p)) > room {
+		c.buf.Write(p[:max(room, 0)])
+		if !c.truncated {
+			c.truncated = true
+			c.over()
+		}
+		return len(p), nil
+	}
+	c.buf.Write(p)
+	return len(p), nil
+}
+
+// pipes makes the five pipes between supervisor and init.
+type pipes struct {
+	child []*os.File // ends the init keeps
+	own   []*os.File
+	repR  *os.File
+	err   error
+}
+
+func (p *pipes) pipe() (r, w *os.File) {
+	if p.err != nil {
+		return nil, nil
+	}
+	r, w, p.err = os.Pipe()
+	if p.err == nil {
+		p.own = append(p.own, r, w)
+	}
+	return r, w
+}
+
+// make returns the init's ends and stores the supervisor's.
+func (p *pipes) make(stdin, stdout, stderr, ctl **os.File) (
+	stdinR, stdoutW, stderrW, ctlR, repW *os.File) {
+	stdinR, *stdin = p.pipe()
+	*stdout, stdoutW = p.pipe()
+	*stderr, stderrW = p.pipe()
+	ctlR, *ctl = p.pipe()
+	p.repR, repW = p.pipe()
+	p.child = []*os.File{stdinR, stdoutW, stderrW, ctlR, repW}
+	return
+}
+
+func (p *pipes) closeChildEnds() {
+	for _, f := range p.child {
+		f.Close()
+	}
+}
+
+func (p *pipes) closeAll() {
+	for _, f := range p.own {
+		f.Close()
+	}
+}
+
+// cleanup undoes setup steps in reverse order (after gVisor's pkg/cleanup).
+type cleanup struct{ fns []func() }
+
+func (c *cleanup) add(f func()) { c.fns = append(c.fns, f) }
+
+func (c *cleanup) run() {
+	for i := len(c.fns) - 1; i >= 0; i-- {
+		c.fns[i]()
+	}
+}
