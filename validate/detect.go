@@ -30,9 +30,10 @@ type hit struct {
 	detail string
 }
 
-// see keeps the higher of h and (score, detail).
+// see keeps the higher of h and (score, detail); an empty detail means
+// nothing matched.
 func (h *hit) see(score float64, detail string) {
-	if score > h.score {
+	if detail != "" && score > h.score {
 		h.score, h.detail = score, detail
 	}
 }

@@ -141,7 +141,7 @@ func byteRune(s string, i int, v byte, n int) (rune, int) {
 		return rune(v), n
 	}
 	// Gather a run of %XX escapes and decode them as UTF-8.
-	var buf [4]byte
+	var buf [6]byte
 	k, j := 0, i
 	for k < len(buf) && j+2 < len(s) && (s[j] == '%' || s[j] == '\\') {
 		step := 3
@@ -152,7 +152,7 @@ func byteRune(s string, i int, v byte, n int) (rune, int) {
 			step = 4
 		}
 		h, ok := hexVal(s[j+step-2 : j+step])
-		if !ok || (k > 0 && h < 0x80) {
+		if !ok || (k > 0 && h < 0x80 && buf[0] != 0xc0 && buf[0] != 0xc1) {
 			break
 		}
 		buf[k] = byte(h)
@@ -162,7 +162,7 @@ func byteRune(s string, i int, v byte, n int) (rune, int) {
 	if r, m := overlongAt(string(buf[:k])); m > 0 {
 		return r, consumed(s, i, m)
 	}
-	if r, m := utf8.DecodeRune(buf[:k]); r != utf8.RuneError {
+	if r, m := utf8.DecodeRune(buf[:min(k, 4)]); r != utf8.RuneError {
 		return r, consumed(s, i, m)
 	}
 	// A lone high byte: Latin-1 reading, as many servers do.
@@ -182,17 +182,37 @@ func consumed(s string, i, m int) int {
 	return j - i
 }
 
-// overlongAt decodes an overlong two- or three-byte UTF-8 sequence for an
-// ASCII character (C0 AF for '/'), which lenient decoders accept.
+// overlongAt decodes an overlong UTF-8 sequence (two to six bytes) for an
+// ASCII character, such as C0 AF for '/', which lenient decoders accept. A C0
+// or C1 lead followed by any byte is read the way those decoders do
+// (C0 2E is '.').
 func overlongAt(s string) (rune, int) {
-	if len(s) >= 2 && (s[0] == 0xc0 || s[0] == 0xc1) && s[1]&0xc0 == 0x80 {
-		return rune(s[0]&0x1f)<<6 | rune(s[1]&0x3f), 2
+	if len(s) >= 2 && (s[0] == 0xc0 || s[0] == 0xc1) {
+		return rune(s[0]&1)<<6 | rune(s[1]&0x3f), 2
 	}
-	if len(s) >= 3 && s[0] == 0xe0 && s[1]&0xe0 == 0x80 && s[2]&0xc0 == 0x80 {
-		return rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f), 3
+	n := 0
+	if len(s) > 0 {
+		n = overlongLen[s[0]]
 	}
-	return 0, 0
+	if n == 0 || len(s) < n {
+		return 0, 0
+	}
+	v := rune(0)
+	for i := 1; i < n; i++ {
+		if s[i]&0xc0 != 0x80 {
+			return 0, 0
+		}
+		v = v<<6 | rune(s[i]&0x3f)
+	}
+	if v >= 0x80 {
+		return 0, 0
+	}
+	return v, n
 }
+
+// overlongLen maps the lead bytes of overlong encodings of three to six
+// bytes to their length.
+var overlongLen = map[byte]int{0xe0: 3, 0xf0: 4, 0xf8: 5, 0xfc: 6}
 
 func hexVal(s string) (int, bool) {
 	v := 0
@@ -285,10 +305,13 @@ func digitVal(c byte, base int) (int, bool) {
 	return v, true
 }
 
-// dropRune reports whether r is removed outright: zero-width characters and
-// soft hyphens, which change nothing for a parser but split keywords for a
+// dropRune reports whether r is removed outright: control characters,
+// zero-width characters and soft hyphens, which change nothing for a parser but split keywords for a
 // naive matcher.
 func dropRune(r rune) bool {
+	if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\v' && r != '\f' || r == 0x7f {
+		return true
+	}
 	switch r {
 	case 0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff:
 		return true

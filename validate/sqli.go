@@ -99,6 +99,11 @@ var sqlDanger = map[string]bool{
 	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true,
 }
 
+// dangerNeedsCall are the [sqlDanger] names that are also English words or
+// common identifiers: they count only when called.
+var dangerNeedsCall = wordSet(`sleep benchmark polygon multipoint linestring
+	geometrycollection version database table_name column_name schema_name`)
+
 // sqlFuncs are SQL functions that, applied right after a value, show a
 // payload being assembled.
 var sqlFuncs = map[string]bool{
@@ -133,39 +138,29 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	var h hit
 	f := sqlFeatures(s)
 	libHit, fp := libinjection.IsSQLi(clip(in.dec, maxSQLScan))
-	if f.breakout != "" {
-		h.see(0.9, f.breakout)
+	h.see(0.9, f.breakout)
+	h.see(0.92, f.tautology)
+	h.see(0.85, f.stacked)
+	h.see(0.88, f.union)
+	h.see(0.8, f.danger)
+	if h.score > 0 {
+		if libHit {
+			h.score = min(h.score+0.05, 1)
+		}
+		return h.score, h.detail
 	}
-	if f.tautology != "" {
-		h.see(0.92, f.tautology)
-	}
-	if f.danger != "" {
-		h.see(0.8, f.danger)
-	}
-	if f.stacked != "" {
-		h.see(0.85, f.stacked)
-	}
-	if f.union != "" {
-		h.see(0.88, f.union)
-	}
+	// Weak signals only: a pasted, complete query or prose around SQL
+	// does not reach the chat threshold on these.
+	weak := f.completeQuery || (f.words >= 4 && f.words > f.sqlWords)
 	if libHit {
 		score := 0.85
-		switch {
-		case f.words >= 4 && f.words > f.sqlWords:
-			// Prose around SQL: libinjection alone is not enough.
+		if weak {
 			score = 0.45
-		case f.completeQuery:
-			score = 0.5
 		}
 		h.see(score, "libinjection fingerprint "+fp)
 	}
-	if f.dense != "" {
+	if f.dense != "" && !weak {
 		h.see(0.72, f.dense)
-	}
-	if f.completeQuery && h.score < 0.9 && f.breakout == "" && f.tautology == "" {
-		// A whole, balanced query pasted into a question: cap what the
-		// weaker signals can do.
-		h.score = min(h.score, 0.5)
 	}
 	return h.score, h.detail
 }
@@ -208,7 +203,7 @@ func sqlFeatures(s string) sqlFacts {
 			} else if len(t.val) > 1 {
 				f.words++
 			}
-			if sqlDanger[t.val] && f.danger == "" {
+			if sqlDanger[t.val] && f.danger == "" && (!dangerNeedsCall[t.val] || peekByte(s, j) == '(') {
 				f.danger = "SQL " + t.val + " reached from input"
 			}
 			if t.val == "union" {
@@ -250,7 +245,9 @@ func sqlFeatures(s string) sqlFacts {
 				}
 			}
 		}
-		if t.kind == 'o' && t.val == "--" && ntok > 1 && valueLike(s[:t.pos]) {
+		if t.kind == 'o' && t.val == "--" && ntok > 1 && valueLike(s[:t.pos]) &&
+			(lastKind == 's' || bareNumber(prev[0]) || lastVal == ")") &&
+			(j >= len(s) || isSpace(s[j]) || s[j] == '-') {
 			if f.breakout == "" {
 				f.breakout = "value closed then -- comment"
 			}
@@ -308,8 +305,8 @@ func quoteBalance(s string) bool {
 }
 
 // checkQuoteBreakout looks at the first quote that is not an apostrophe
-// inside a word: typed after a short value and followed by SQL, it closes
-// the string the application opened.
+// inside a word: typed after a short value (or first, closing a string the
+// application opened) and followed by SQL that goes on, it breaks out.
 func (f *sqlFacts) checkQuoteBreakout(s string) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -322,28 +319,91 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		if !valueLike(s[:i]) {
 			return
 		}
+		if i == 0 && strings.Count(s, s[:1])%2 == 0 && !strings.ContainsAny(s, "#;=") &&
+			!strings.Contains(s, "--") {
+			// Opens a quoted phrase and closes it again ("NOT FOR
+			// SALE"), with nothing that ends or compares a query.
+			return
+		}
 		j := i + 1
 		for j < len(s) && (s[j] == ')' || s[j] == c || isSpace(s[j])) {
 			j++
 		}
-		if j >= len(s) {
-			return
-		}
-		w := wordAt(s, j)
-		switch {
-		case w != "" && sqlKeywords[w] && w != "as" && w != "by" && w != "on":
-			f.breakout = "quote closed then SQL " + w
-		case w != "" && sqlFuncs[w] && peekByte(s, j+len(w)) == '(':
-			f.breakout = "quote closed then SQL function " + w
-		case w == "" && strings.HasPrefix(s[j:], "--"), w == "" && s[j] == '#',
-			w == "" && s[j] == ';', strings.HasPrefix(s[j:], "||"),
-			strings.HasPrefix(s[j:], "&&"):
-			f.breakout = "quote closed then " + s[j:min(len(s), j+2)]
-		case w == "" && (s[j] == '=' || s[j] == '<' || s[j] == '>' || s[j] == '+') && j > i+1:
-			f.breakout = "quote closed then operator " + s[j:j+1]
+		if j < len(s) {
+			f.breakout = sqlContinues(s, j)
 		}
 		return
 	}
+}
+
+// sqlContinues returns an explanation when s[j:] continues a SQL statement
+// (a keyword with the operand it needs, a comment, a statement separator,
+// a comparison), or "" when it reads as anything else.
+func sqlContinues(s string, j int) string {
+	w := wordAt(s, j)
+	if w == "" {
+		switch {
+		case strings.HasPrefix(s[j:], "--"), s[j] == '#', strings.HasPrefix(s[j:], "/*"):
+			return "quote closed then comment"
+		case s[j] == ';':
+			if t, _, ok := nextSQLTok(s, j+1); !ok || (t.kind == 'w' && sqlKeywords[t.val]) ||
+				strings.HasPrefix(s[j+1:], "--") {
+				return "quote closed then ;"
+			}
+		case strings.HasPrefix(s[j:], "||"), strings.HasPrefix(s[j:], "&&"):
+			return "quote closed then " + s[j:j+2]
+		case s[j] == '=' || s[j] == '<' || s[j] == '>' || s[j] == '+' || s[j] == '*':
+			if t, _, ok := nextSQLTok(s, j+1); ok && t.kind != 'p' {
+				return "quote closed then operator " + s[j:j+1]
+			}
+		}
+		return ""
+	}
+	next, _, ok := nextSQLTok(s, j+len(w))
+	operand := ok && (next.kind == 'n' || next.kind == 's' || next.val == "(" ||
+		next.val == "not" || next.val == "-" || next.val == "!" || next.val == "@" ||
+		next.kind == 'w' && (sqlFuncs[next.val] || sqlDanger[next.val]))
+	switch w {
+	case "or", "and", "xor", "div", "like", "rlike", "regexp", "having", "where", "when":
+		if !ok || operand || next.kind == 'w' && comparisonFollows(s, next) {
+			return "quote closed then SQL " + w
+		}
+	case "union":
+		if ok && (next.val == "select" || next.val == "all" || next.val == "distinct" ||
+			next.val == "(") {
+			return "quote closed then UNION"
+		}
+	case "select", "waitfor", "procedure", "exec", "execute", "declare", "drop", "insert",
+		"update", "delete", "limit", "offset", "collate":
+		if !ok || operand || next.val == "*" || next.kind == 'w' {
+			return "quote closed then SQL " + w
+		}
+	case "order", "group":
+		if ok && next.val == "by" {
+			return "quote closed then SQL " + w + " by"
+		}
+	case "into":
+		if ok && (next.val == "outfile" || next.val == "dumpfile" || next.val[0] == '@') {
+			return "quote closed then INTO " + next.val
+		}
+	case "is", "in", "between", "not":
+		if ok && (operand || next.val == "null") {
+			return "quote closed then SQL " + w
+		}
+	default:
+		if (sqlFuncs[w] || sqlDanger[w]) && ok && next.val == "(" {
+			return "quote closed then SQL function " + w
+		}
+	}
+	return ""
+}
+
+// comparisonFollows reports whether the word token t is followed by a
+// comparison operator: or x=1, and name like.
+func comparisonFollows(s string, t sqlTok) bool {
+	op, _, ok := nextSQLTok(s, t.pos+len(t.val))
+	return ok && (op.kind == 'o' && strings.ContainsAny(op.val, "=<>!") ||
+		op.val == "like" || op.val == "is" || op.val == "in" || op.val == "regexp")
 }
 
 // checkTautology looks after a boolean operator for a comparison of two
@@ -357,7 +417,8 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	if !ok {
 		return
 	}
-	if a.kind == 'w' && (a.val == "true" || a.val == "false") {
+	afterValue := valueLike(s[:max(0, i-4)])
+	if a.kind == 'w' && (a.val == "true" || a.val == "false") && afterValue {
 		f.tautology = "always-true condition " + a.val
 		return
 	}
@@ -375,7 +436,7 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	}
 	op, k, ok := nextSQLTok(s, j)
 	if !ok {
-		if a.kind == 'n' {
+		if bareNumber(a) && afterValue {
 			f.tautology = "boolean operator then bare number " + a.val
 		}
 		return
@@ -383,7 +444,8 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	opWord := op.kind == 'w' && (op.val == "like" || op.val == "is" || op.val == "rlike" ||
 		op.val == "regexp" || op.val == "between" || op.val == "in")
 	if op.kind != 'o' && !opWord {
-		if a.kind == 'n' && (op.kind == 'p' || op.val == "--" || op.val == "#") {
+		if bareNumber(a) && afterValue && (op.val == ")" || op.val == "--" || op.val == "#" ||
+			op.val == ";") {
 			f.tautology = "boolean operator then bare number " + a.val
 		}
 		return
@@ -392,12 +454,25 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	if !ok {
 		return
 	}
-	lit := func(t sqlTok) bool { return t.kind == 'n' || t.kind == 's' }
+	lit := func(t sqlTok) bool { return bareNumber(t) || t.kind == 's' }
 	if lit(a) && lit(b) {
 		f.tautology = "literal comparison " + a.val + op.val + b.val
 	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
 		f.tautology = "self comparison " + a.val + op.val + b.val
 	}
+}
+
+// bareNumber reports whether t is a plain decimal number (not 1990s, 4wd).
+func bareNumber(t sqlTok) bool {
+	if t.kind != 'n' {
+		return false
+	}
+	for i := 0; i < len(t.val); i++ {
+		if !isDigit(t.val[i]) && t.val[i] != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkUnion looks for UNION [ALL|DISTINCT] SELECT that follows a value

@@ -8,7 +8,7 @@ var sensitiveFiles = []string{
 	"etc/passwd", "etc/shadow", "etc/hosts", "etc/issue", "etc/group", "boot.ini",
 	"win.ini", "system.ini", "windows/system32", "winnt/", "proc/self", "proc/version",
 	".htaccess", ".htpasswd", "web.config", "wp-config", ".env", "id_rsa",
-	"etc/", "var/log", "var/www", "/root/", "inetpub", "system32", "c:/", "c:\\",
+	"etc/", "var/log", "var/www", "/root/", "inetpub", "system32", "c:/",
 	"php.ini", "httpd.conf", "apache2", "nginx", ".bash_history", ".ssh/", "/dev/",
 }
 
@@ -17,7 +17,7 @@ var sensitiveFiles = []string{
 // that climb out of a base directory, NUL truncation of a file name, and
 // file:// or php:// wrappers.
 func detectTraversal(in *input, c Context) (float64, string) {
-	s := in.low
+	s := pathForm(in.low)
 	var h hit
 	climbs, first := 0, -1
 	for i := 0; i+2 < len(s); i++ {
@@ -28,13 +28,13 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		for j < len(s) && (s[j] == '.' || s[j] == ';') {
 			j++ // ..., ..;/
 		}
-		if j < len(s) && (s[j] == '/' || s[j] == '\\') && (i == 0 || !isWordByte(s[i-1]) || s[i-1] == '.') {
+		if j < len(s) && s[j] == '/' && (i == 0 || !isWordByte(s[i-1])) {
 			climbs++
 			if first < 0 {
 				first = i
 			}
 		}
-		i = j
+		i = j - 1
 	}
 	target := ""
 	for _, f := range sensitiveFiles {
@@ -43,12 +43,15 @@ func detectTraversal(in *input, c Context) (float64, string) {
 			break
 		}
 	}
-	value := first >= 0 && valueLike(s[:first])
+	value := first >= 0 && !strings.ContainsAny(s[:first], " \n\t")
+	whole := !strings.ContainsAny(strings.TrimSpace(s), " \n\t")
 	switch {
 	case climbs >= 1 && target != "" && value:
 		h.see(0.95, "../ climbs to "+target)
 	case climbs >= 2 && value:
 		h.see(0.9, "repeated ../ climbs out of the base path")
+	case climbs >= 1 && whole:
+		h.see(0.75, "a value that starts by climbing ../")
 	case climbs >= 3:
 		h.see(0.8, "repeated ../ climbs")
 	case climbs >= 1 && target != "":
@@ -56,10 +59,17 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	case climbs >= 1:
 		h.see(0.5, "../ in a path")
 	}
-	if climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") && !strings.Contains(in.raw, "..\\") {
+	if climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") &&
+		!strings.Contains(in.raw, "..\\") {
 		h.see(0.9, "encoded ../ sequence")
 	}
-	if in.nul && (target != "" || strings.ContainsAny(s, "./\\")) {
+	if n := junkClimbs(s); n >= 2 && whole {
+		h.see(0.85, "repeated .. with an odd separator")
+	}
+	if whole && strings.Count(s, "./") >= 4 {
+		h.see(0.75, "dot-segment padding")
+	}
+	if in.nul && (target != "" || strings.ContainsAny(s, "./")) {
 		h.see(0.85, "NUL byte truncating a file name")
 	}
 	for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://", "data://",
@@ -68,8 +78,83 @@ func detectTraversal(in *input, c Context) (float64, string) {
 			h.see(0.85, "stream wrapper "+w)
 		}
 	}
-	if target != "" && value && h.score < 0.7 && (strings.HasPrefix(s, "/") || strings.HasPrefix(s, "c:")) {
+	if target != "" && whole && (strings.HasPrefix(s, "/") || strings.HasPrefix(s, "c:")) {
 		h.see(0.4, "absolute path to "+target)
 	}
 	return h.score, h.detail
+}
+
+// pathForm rewrites s for path analysis: backslashes and hexadecimal
+// spellings of dot and slash (0x2e, 0x2f, 0x5c) become '.' and '/', and
+// runs of slashes and /./ segments collapse.
+func pathForm(s string) string {
+	if !strings.ContainsAny(s, "\\/") && !strings.Contains(s, "0x") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '0' && i+3 < len(s) && s[i+1] == 'x' {
+			switch s[i+2 : i+4] {
+			case "2e":
+				c = '.'
+				i += 3
+			case "2f", "5c":
+				c = '/'
+				i += 3
+			}
+		}
+		if c == '\\' {
+			c = '/'
+		}
+		if c == '/' && last == '/' {
+			continue
+		}
+		b.WriteByte(c)
+		last = c
+	}
+	return b.String()
+}
+
+// junkClimbs counts ".." units repeated with the same separator that is
+// not a slash (..%c1%pc..%c1%pc, ..%uefc8..), the shape of traversal
+// through a decoder quirk.
+func junkClimbs(s string) int {
+	i := strings.Index(s, "..")
+	if i < 0 {
+		return 0
+	}
+	best := 0
+	for i >= 0 && i+2 < len(s) {
+		j := strings.Index(s[i+2:min(len(s), i+16)], "..")
+		if j <= 0 {
+			next := strings.Index(s[i+2:], "..")
+			if next < 0 {
+				break
+			}
+			i += 2 + next
+			continue
+		}
+		sep := s[i+2 : i+2+j]
+		if strings.ContainsAny(sep, " \n\t") {
+			i += 2 + j
+			continue
+		}
+		n := 1
+		k := i + 2 + j
+		for strings.HasPrefix(s[k:], ".."+sep) {
+			n++
+			k += 2 + len(sep)
+		}
+		best = max(best, n)
+		i = k
+		if next := strings.Index(s[k:], ".."); next >= 0 {
+			i = k + next
+		} else {
+			break
+		}
+	}
+	return best
 }
