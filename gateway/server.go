@@ -1,0 +1,188 @@
+package gateway
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/auth"
+	"github.com/bulwarkhq/bulwark/csrf"
+	"github.com/bulwarkhq/bulwark/internal/metrics"
+	"github.com/bulwarkhq/bulwark/ratelimit"
+	"github.com/bulwarkhq/bulwark/scan"
+	"github.com/bulwarkhq/bulwark/session"
+	"github.com/bulwarkhq/bulwark/validate"
+	"github.com/redis/go-redis/v9"
+)
+
+// Options are what [Open] needs besides the configuration.
+type Options struct {
+	Secret   []byte   // SESSION_SECRET_KEY
+	Previous [][]byte // SESSION_SECRET_KEY_PREVIOUS: open only
+	Logger   *slog.Logger
+	Pages    http.Handler // web pages for demo mode; nil = none
+}
+
+// Server is a gateway with everything it was built from: stores, layers and
+// the HTTP server. Close releases them.
+type Server struct {
+	*Gateway
+	HTTP    *http.Server
+	closers []func() error
+}
+
+// Open builds a complete gateway from cfg: the session store, the key ring,
+// CSRF protection, the login guard and the detection layers.
+func Open(cfg Config, o Options) (_ *Server, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	srv := &Server{}
+	defer func() {
+		if err != nil {
+			srv.Close()
+		}
+	}()
+	keys, err := session.NewKeyring(o.Secret, o.Previous...)
+	if err != nil {
+		return nil, err
+	}
+	d := Deps{Logger: o.Logger, Pages: o.Pages, Metrics: metrics.New()}
+
+	var rdb redis.UniversalClient
+	if cfg.RedisURL != "" {
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("redis_url: %v", err)
+		}
+		rdb = redis.NewClient(opt)
+		srv.closers = append(srv.closers, rdb.Close)
+	}
+	store, err := openStore(cfg, rdb)
+	if err != nil {
+		return nil, err
+	}
+	srv.closers = append(srv.closers, store.Close)
+	d.Sessions, err = session.NewManager(keys, store, session.Config{
+		CookieName:      cfg.Session.CookieName,
+		Secure:          cfg.Session.Secure,
+		IdleTimeout:     time.Duration(cfg.Session.IdleTimeout),
+		AbsoluteTimeout: time.Duration(cfg.Session.AbsoluteTimeout),
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.CSRF = csrf.New(keys.CSRFKeys(), session.IDFromRequest)
+	if d.Origins, err = csrf.NewOrigins(cfg.TrustedOrigins); err != nil {
+		return nil, fmt.Errorf("trusted_origins: %v", err)
+	}
+	var failures ratelimit.Failures = &ratelimit.MemoryFailures{}
+	if rdb != nil {
+		failures = ratelimit.NewRedisFailures(rdb, "bulwark:login:")
+	}
+	d.Logins = &ratelimit.Login{Store: failures}
+
+	if cfg.Upstream == "" {
+		if d.Users, err = auth.Load(cfg.UsersFile); err != nil {
+			return nil, err
+		}
+	}
+	// TODO: wire the input layer once package validate has CheckJSON,
+	// CheckForm and CheckPath.
+	// TODO: wire the intent layer (newIntent) once package intent exports its
+	// Detector.
+	if srv.Gateway, err = New(cfg, d); err != nil {
+		return nil, err
+	}
+	t := cfg.Timeouts
+	srv.HTTP = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           srv.Gateway.Handler(),
+		ReadHeaderTimeout: time.Duration(t.ReadHeader),
+		ReadTimeout:       time.Duration(t.Read),
+		WriteTimeout:      time.Duration(t.Write),
+		IdleTimeout:       time.Duration(t.Idle),
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(srv.Gateway.log.Handler(), slog.LevelWarn),
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("tls_cert: %v", err)
+		}
+		srv.HTTP.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	return srv, nil
+}
+
+// openStore picks the session store: redis when asked or when a Redis URL is
+// set and nothing else is asked, else bolt in the data directory.
+func openStore(cfg Config, rdb redis.UniversalClient) (session.Store, error) {
+	kind := cfg.Session.Store
+	if kind == "" {
+		kind = "bolt"
+		if rdb != nil {
+			kind = "redis"
+		}
+	}
+	switch kind {
+	case "memory":
+		return session.NewMemoryStore(), nil
+	case "redis":
+		return session.NewRedisStore(rdb, "bulwark:session:"), nil
+	default:
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		return session.OpenBoltStore(filepath.Join(cfg.DataDir, "sessions.db"))
+	}
+}
+
+func inputModes(m map[string]string) map[scan.Kind]validate.Mode {
+	out := map[scan.Kind]validate.Mode{}
+	for k, v := range m {
+		out[scan.Kind(k)] = validate.Mode(v)
+	}
+	return out
+}
+
+// Serve answers requests on ln until Shutdown; with a TLS certificate
+// configured it serves HTTPS.
+func (s *Server) Serve(ln net.Listener) error {
+	var err error
+	if s.HTTP.TLSConfig != nil {
+		err = s.HTTP.ServeTLS(ln, "", "")
+	} else {
+		err = s.HTTP.Serve(ln)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops taking new requests, lets in-flight ones finish until ctx
+// ends, then releases everything.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.Gateway.Drain()
+	err := s.HTTP.Shutdown(ctx)
+	s.Close()
+	return err
+}
+
+// Close releases the stores and clients, last opened first.
+func (s *Server) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
