@@ -79,6 +79,8 @@ func (g *Gateway) checkText(ctx context.Context, text string) scan.Verdict {
 func (g *Gateway) enforce(w http.ResponseWriter, r *http.Request, v scan.Verdict) bool {
 	for _, f := range v.Findings {
 		g.metrics.Blocks.WithLabelValues(string(f.Layer), string(f.Kind), string(f.Action)).Inc()
+		g.events.add(Event{Type: string(f.Action), Layer: string(f.Layer), Kind: string(f.Kind), Score: f.Score,
+			Detail: f.Detail, Path: r.URL.Path, User: info(r).user, ReqID: info(r).id})
 		g.logFinding(r, f)
 	}
 	f, blocked := v.Blocking()

@@ -69,6 +69,7 @@ type Gateway struct {
 	proxy    *httputil.ReverseProxy
 	mux      *http.ServeMux
 	trusted  []netip.Prefix // proxies whose X-Forwarded-For is believed
+	events   *eventLog
 	draining atomic.Bool
 }
 
@@ -80,7 +81,7 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if d.Sessions == nil || d.CSRF == nil || d.Origins == nil {
 		return nil, errors.New("gateway: sessions, CSRF and origin protection are required")
 	}
-	g := &Gateway{cfg: cfg, d: d, log: d.Logger, metrics: d.Metrics}
+	g := &Gateway{cfg: cfg, d: d, log: d.Logger, metrics: d.Metrics, events: newEventLog()}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
 	}
@@ -113,6 +114,7 @@ func (g *Gateway) routes() {
 	m.HandleFunc("GET /healthz", g.healthz)
 	m.Handle("GET /metrics", g.metrics.Handler())
 	m.HandleFunc("GET /api/auth/csrf", g.csrfToken)
+	g.dashboardRoutes(m)
 	if g.upstream != nil {
 		m.HandleFunc("POST "+g.cfg.LoginPath, g.proxyLogin)
 		m.HandleFunc("POST "+g.cfg.LogoutPath, g.proxyLogout)
@@ -227,6 +229,8 @@ func (g *Gateway) csrfDeny(w http.ResponseWriter, r *http.Request, err error) {
 		reason = "token_invalid"
 	}
 	g.metrics.CSRF.WithLabelValues(reason).Inc()
+	g.events.add(Event{Type: "csrf", Layer: "csrf", Kind: reason, Path: r.URL.Path, User: info(r).user,
+		ReqID: info(r).id})
 	g.log.Info("CSRF check failed", "req_id", info(r).id, "reason", reason, "method", r.Method,
 		"path", r.URL.Path, "remote_addr", r.RemoteAddr, "origin", r.Header.Get("Origin"),
 		"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))

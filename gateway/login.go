@@ -92,6 +92,8 @@ func (g *Gateway) loginAllowed(w http.ResponseWriter, r *http.Request, user stri
 		secs := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		g.metrics.Logins.WithLabelValues("throttled").Inc()
+		g.events.add(Event{Type: "rate_limit", Layer: "ratelimit", Kind: "login", Path: r.URL.Path, User: user,
+			ReqID: info(r).id})
 		g.metrics.RateLimited.WithLabelValues(info(r).route).Inc()
 		g.log.Info("login throttled", "req_id", info(r).id, "user", user, "remote_addr", r.RemoteAddr,
 			"retry_after_s", secs)
@@ -104,6 +106,7 @@ func (g *Gateway) loginAllowed(w http.ResponseWriter, r *http.Request, user stri
 
 func (g *Gateway) loginFailed(w http.ResponseWriter, r *http.Request, user string, ip netip.Addr) {
 	g.metrics.Logins.WithLabelValues("failed").Inc()
+	g.events.add(Event{Type: "login_failed", Layer: "auth", Path: r.URL.Path, User: user, ReqID: info(r).id})
 	g.log.Info("login failed", "req_id", info(r).id, "user", user, "remote_addr", r.RemoteAddr)
 	if g.d.Logins != nil {
 		if _, err := g.d.Logins.Failed(r.Context(), user, ip); err != nil {
