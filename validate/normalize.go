@@ -188,6 +188,9 @@ func consumed(s string, i, m int) int {
 // (C0 2E is '.').
 func overlongAt(s string) (rune, int) {
 	if len(s) >= 2 && (s[0] == 0xc0 || s[0] == 0xc1) {
+		if s[1] < 0x80 {
+			return rune(s[0]&1)<<6 | rune(s[1]), 2
+		}
 		return rune(s[0]&1)<<6 | rune(s[1]&0x3f), 2
 	}
 	n := 0
@@ -332,7 +335,7 @@ func foldRune(r rune) rune {
 		return '\\'
 	case 0x2024, 0xfe52, 0x2027:
 		return '.'
-	case 0x02bc, 0x02b9, 0x2032:
+	case 0x02bc, 0x02b9, 0x2032, 0x2018, 0x2019:
 		return '\''
 	case 0x02ba, 0x2033:
 		return '"'

@@ -154,8 +154,13 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	weak := f.completeQuery || (f.words >= 4 && f.words > f.sqlWords)
 	if libHit {
 		score := 0.85
-		if weak {
+		switch {
+		case weak:
 			score = 0.45
+		case !strings.ContainsAny(fp, "kEUfc;(vTB"):
+			// Strings, numbers, words and logic only ("BLUE" AND "RED"):
+			// shop searches look the same.
+			score = 0.6
 		}
 		h.see(score, "libinjection fingerprint "+fp)
 	}
@@ -176,7 +181,7 @@ func clip(s string, n int) string {
 // the explanation of a structure found.
 type sqlFacts struct {
 	breakout, tautology, danger, stacked, union, dense string
-	words, sqlWords                                    int // prose and SQL words
+	words, sqlWords, calls                             int // prose words, SQL words, SQL calls
 	completeQuery                                      bool
 }
 
@@ -198,6 +203,9 @@ func sqlFeatures(s string) sqlFacts {
 		ntok++
 		switch t.kind {
 		case 'w':
+			if sqlFuncs[t.val] && peekByte(s, j) == '(' {
+				f.calls++
+			}
 			if sqlKeywords[t.val] || sqlDanger[t.val] || (sqlFuncs[t.val] && peekByte(s, j) == '(') {
 				f.sqlWords++
 			} else if len(t.val) > 1 {
@@ -263,7 +271,8 @@ func sqlFeatures(s string) sqlFacts {
 		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
 			strings.Contains(s, " from ")
 	}
-	if f.words == 0 && f.sqlWords >= 1 && ntok >= 2 && strings.ContainsAny(s, "('\"=;#") {
+	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && ntok >= 2 &&
+		strings.ContainsAny(s, "('\"=;#") {
 		f.dense = "SQL fragment with no prose around it"
 	}
 	return f
@@ -352,9 +361,9 @@ func sqlContinues(s string, j int) string {
 			}
 		case strings.HasPrefix(s[j:], "||"), strings.HasPrefix(s[j:], "&&"):
 			return "quote closed then " + s[j:j+2]
-		case s[j] == '=' || s[j] == '<' || s[j] == '>' || s[j] == '+' || s[j] == '*':
-			if t, _, ok := nextSQLTok(s, j+1); ok && t.kind != 'p' {
-				return "quote closed then operator " + s[j:j+1]
+		case s[j] == '=' || s[j] == '<' && !strings.HasPrefix(s[j:], "<@"):
+			if t, _, ok := nextSQLTok(s, j+1); ok && (t.kind == 's' || bareNumber(t)) {
+				return "quote closed then comparison " + s[j:j+1]
 			}
 		}
 		return ""
@@ -386,8 +395,12 @@ func sqlContinues(s string, j int) string {
 		if ok && (next.val == "outfile" || next.val == "dumpfile" || next.val[0] == '@') {
 			return "quote closed then INTO " + next.val
 		}
-	case "is", "in", "between", "not":
-		if ok && (operand || next.val == "null") {
+	case "is":
+		if ok && (next.val == "null" || next.val == "not" || next.val == "true") {
+			return "quote closed then SQL " + w
+		}
+	case "in", "between", "not":
+		if ok && operand && next.val != "not" {
 			return "quote closed then SQL " + w
 		}
 	default:
@@ -436,14 +449,12 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	}
 	op, k, ok := nextSQLTok(s, j)
 	if !ok {
-		if bareNumber(a) && afterValue {
-			f.tautology = "boolean operator then bare number " + a.val
-		}
 		return
 	}
 	opWord := op.kind == 'w' && (op.val == "like" || op.val == "is" || op.val == "rlike" ||
 		op.val == "regexp" || op.val == "between" || op.val == "in")
-	if op.kind != 'o' && !opWord {
+	compare := op.kind == 'o' && strings.ContainsAny(op.val, "=<>")
+	if !compare && !opWord {
 		if bareNumber(a) && afterValue && (op.val == ")" || op.val == "--" || op.val == "#" ||
 			op.val == ";") {
 			f.tautology = "boolean operator then bare number " + a.val
@@ -488,27 +499,74 @@ func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
 	if !ok || t.kind != 'w' || t.val != "select" {
 		return
 	}
-	if first || prev.kind == 'n' || prev.kind == 's' || prev.val == ")" ||
-		valueLike(s[:prev.pos+len(prev.val)]) || strings.Contains(s[k:], "null") {
+	if first || valueLike(s[:prev.pos+len(prev.val)]) || literalList(s, k) {
 		f.union = "UNION SELECT after a value"
 	}
 }
 
+// stackedNext lists, per statement keyword, the words that must follow it
+// for a second statement to be real SQL; "*" accepts anything.
+var stackedNext = map[string]string{
+	"drop":   "table database procedure function user view trigger index schema",
+	"delete": "from", "insert": "into", "update": "*", "exec": "@ ( xp_ sp_ master",
+	"execute": "@ ( xp_ sp_ master immediate", "shutdown": "", "declare": "@",
+	"create": "table user procedure function database login view trigger or",
+	"alter":  "table user database login", "truncate": "table", "select": "*",
+	"waitfor": "delay time", "set": "@", "grant": "all select", "call": "*",
+	"copy": "( from to", "load": "data",
+}
+
+// literalList reports whether the select list starting at s[i] is made of
+// literals (NULL, numbers, @variables, hex strings), the probe an attacker
+// uses to match a query's column count.
+func literalList(s string, i int) bool {
+	lits, others := 0, 0
+	for n := 0; n < 24; n++ {
+		t, j, ok := nextSQLTok(s, i)
+		if !ok || t.val == "from" {
+			break
+		}
+		switch {
+		case t.kind == 'n' || t.val == "null" || t.kind == 'w' && t.val[0] == '@':
+			lits++
+		case t.kind == 'w':
+			others++
+		}
+		i = j
+	}
+	return lits >= 2 && lits > others
+}
+
 // checkStacked looks for a second statement after a semicolon.
 func (f *sqlFacts) checkStacked(s string, j int, prev sqlTok, first bool) {
-	t, _, ok := nextSQLTok(s, j)
+	t, k, ok := nextSQLTok(s, j)
 	if !ok || t.kind != 'w' {
 		return
 	}
-	switch t.val {
-	case "drop", "delete", "insert", "update", "exec", "execute", "shutdown",
-		"declare", "create", "alter", "truncate", "grant", "select", "waitfor",
-		"set", "begin", "if", "call", "copy", "load", "rename", "revoke", "use":
-	default:
+	want, known := stackedNext[t.val]
+	if !known {
+		return
+	}
+	n, _, ok := nextSQLTok(s, k)
+	if !ok && want != "" || ok && !stackedFollows(want, n) {
 		return
 	}
 	if first || prev.kind == 'n' || prev.kind == 's' || prev.val == ")" ||
 		valueLike(s[:prev.pos+len(prev.val)]) {
 		f.stacked = "stacked statement ; " + t.val
 	}
+}
+
+// stackedFollows reports whether token n starts with one of the words in
+// want (space-separated prefixes; "*" matches any token).
+func stackedFollows(want string, n sqlTok) bool {
+	if want == "*" || want == "" && (n.val == "--" || n.val == ";" || n.val == "#") {
+		return true
+	}
+	for _, w := range strings.Fields(want) {
+		if strings.HasPrefix(n.val, w) {
+			return true
+		}
+	}
+	return false
 }

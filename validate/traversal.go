@@ -66,6 +66,17 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if n := junkClimbs(s); n >= 2 && whole {
 		h.see(0.85, "repeated .. with an odd separator")
 	}
+	if whole && climbs == 0 && strings.Contains(s, "..") && target == "" {
+		for _, f := range []string{"passwd", "shadow", "boot.ini", "win.ini", "hosts", "issue"} {
+			if strings.Contains(s, f) {
+				h.see(0.85, ".. and "+f+" in one value")
+				break
+			}
+		}
+	}
+	if whole && climbs == 0 && target != "" && strings.Contains(s, "..") {
+		h.see(0.85, ".. and "+target+" in one value")
+	}
 	if whole && strings.Count(s, "./") >= 4 {
 		h.see(0.75, "dot-segment padding")
 	}
