@@ -109,6 +109,27 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	return h.score, h.detail
 }
 
+// proseCommands are command names that are also everyday words; they count
+// as commands only when shell-looking arguments follow.
+var proseCommands = wordSet(`time who w last more less find sort type start call copy move set cd
+	open file tr join split cut paste free users groups script make watch nice wish expect at
+	ed ex exec read source test true false yes host date head tail kill top env id dir net
+	ver vol sum rev fold fmt nl du df finger mail stat locate apt screen git sleep echo`)
+
+// shellArgFollows reports whether what follows a command name at s[j] reads
+// as shell: the end, a flag, a path, a variable, a redirection or a
+// separator, or a number (sleep 5).
+func shellArgFollows(s string, j int) bool {
+	k := skipSpace(s, j)
+	if k >= len(s) {
+		return true
+	}
+	if strings.IndexByte("-/.$><|;&`'\"\\~%*{", s[k]) >= 0 || isDigit(s[k]) {
+		return true
+	}
+	return false
+}
+
 // wrapperCmd are commands that run another command.
 var wrapperCmd = map[string]bool{
 	"nohup": true, "time": true, "strace": true, "ltrace": true, "timeout": true,
@@ -187,6 +208,9 @@ func commandAt(s string, i int) string {
 		j++
 	}
 	w := strings.TrimSuffix(s[i:j], ".")
+	if proseCommands[w] && !shellArgFollows(s, j) {
+		return ""
+	}
 	if shellCommands[w] {
 		// A command is followed by its arguments or the end, not by
 		// more prose glued to it.

@@ -114,6 +114,9 @@ func evaluate(v *Validator, rows []corpusRow) map[string]*tally {
 				if blocked {
 					f, _ := vd.Blocking()
 					msg = fmt.Sprintf("%s %.2f %s: %s", f.Kind, f.Score, f.Detail, msg)
+				} else if sv := v.Check(r.Text, Strict); len(sv.Findings) > 0 {
+					f := sv.Findings[0]
+					msg = fmt.Sprintf("(%s %.2f %s) %s", f.Kind, f.Score, f.Detail, msg)
 				}
 				tl.misses = append(tl.misses, msg)
 			}

@@ -157,7 +157,7 @@ func detectSQLi(in *input, c Context) (float64, string) {
 		switch {
 		case weak:
 			score = 0.45
-		case !strings.ContainsAny(fp, "kEUfc;(vTB"):
+		case !strings.ContainsAny(fp, "kEUfc;(vTB") || len(fp) <= 2:
 			// Strings, numbers, words and logic only ("BLUE" AND "RED"):
 			// shop searches look the same.
 			score = 0.6
@@ -191,7 +191,7 @@ func sqlFeatures(s string) sqlFacts {
 	var prev [4]sqlTok // prev[0] is the previous token
 	first := true
 	quotes, parens, firstQuote := 0, 0, -1
-	startsQuery := false
+	startsQuery, selects := false, 0
 	lastKind := byte(0)
 	lastVal := ""
 	ntok := 0
@@ -211,11 +211,15 @@ func sqlFeatures(s string) sqlFacts {
 			} else if len(t.val) > 1 {
 				f.words++
 			}
-			if sqlDanger[t.val] && f.danger == "" && (!dangerNeedsCall[t.val] || peekByte(s, j) == '(') {
-				f.danger = "SQL " + t.val + " reached from input"
+			if d := dangerName(t.val); d != "" && f.danger == "" &&
+				(!dangerNeedsCall[d] || peekByte(s, j) == '(') {
+				f.danger = "SQL " + d + " reached from input"
+			}
+			if t.val == "select" {
+				selects++
 			}
 			if t.val == "union" {
-				f.checkUnion(s, j, prev[0], first)
+				f.checkUnion(s, j, prev[0], first || selects == 0)
 			}
 			if first && (t.val == "select" || t.val == "with" || t.val == "update" ||
 				t.val == "insert" || t.val == "delete") {
@@ -278,6 +282,18 @@ func sqlFeatures(s string) sqlFacts {
 	return f
 }
 
+// dangerName returns the [sqlDanger] entry that word is or qualifies
+// (information_schema.tables), or "".
+func dangerName(word string) string {
+	if sqlDanger[word] {
+		return word
+	}
+	if k := strings.IndexByte(word, '.'); k > 0 && sqlDanger[word[:k]] {
+		return word[:k]
+	}
+	return ""
+}
+
 func peekByte(s string, i int) byte {
 	i = skipSpace(s, i)
 	if i < len(s) {
@@ -325,8 +341,8 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		if c == '\'' && i > 0 && i+1 < len(s) && isAlpha(s[i-1]) && isAlpha(s[i+1]) {
 			continue
 		}
-		if !valueLike(s[:i]) {
-			return
+		if !valueLike(s[:i]) || c == '"' && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && s[i+1] != c {
+			return // a sentence, or an inch mark (15")
 		}
 		if i == 0 && strings.Count(s, s[:1])%2 == 0 && !strings.ContainsAny(s, "#;=") &&
 			!strings.Contains(s, "--") {
@@ -361,10 +377,8 @@ func sqlContinues(s string, j int) string {
 			}
 		case strings.HasPrefix(s[j:], "||"), strings.HasPrefix(s[j:], "&&"):
 			return "quote closed then " + s[j:j+2]
-		case s[j] == '=' || s[j] == '<' && !strings.HasPrefix(s[j:], "<@"):
-			if t, _, ok := nextSQLTok(s, j+1); ok && (t.kind == 's' || bareNumber(t)) {
-				return "quote closed then comparison " + s[j:j+1]
-			}
+		case strings.IndexByte("=<>!^|&*/%+-~", s[j]) >= 0:
+			return operatorBreakout(s, j)
 		}
 		return ""
 	}
@@ -396,7 +410,11 @@ func sqlContinues(s string, j int) string {
 			return "quote closed then INTO " + next.val
 		}
 	case "is":
-		if ok && (next.val == "null" || next.val == "not" || next.val == "true") {
+		if ok && next.val == "not" {
+			next, _, ok = nextSQLTok(s, next.pos+3)
+		}
+		if ok && (next.val == "null" || next.val == "true" || next.val == "false" ||
+			next.val == "unknown" || next.val == `\n`) {
 			return "quote closed then SQL " + w
 		}
 	case "in", "between", "not":
@@ -407,6 +425,34 @@ func sqlContinues(s string, j int) string {
 		if (sqlFuncs[w] || sqlDanger[w]) && ok && next.val == "(" {
 			return "quote closed then SQL function " + w
 		}
+	}
+	return ""
+}
+
+// operatorBreakout returns an explanation when the operator at s[j], right
+// after a closing quote, is applied to a SQL operand: ' = !!'0, '^0+0='0,
+// '*@a. Markup (">") and inch marks before words (15"+laptop) do not count.
+func operatorBreakout(s string, j int) string {
+	if s[j] == '>' && strings.Contains(s[j:min(len(s), j+3)], "<") {
+		return ""
+	}
+	if s[j] == '-' && strings.HasPrefix(s[j:], "->") {
+		return ""
+	}
+	k := j + 1
+	for k < len(s) && strings.IndexByte("=!+-~<>| ", s[k]) >= 0 {
+		k++ // more operators, unary signs
+	}
+	t, _, ok := nextSQLTok(s, k)
+	if !ok {
+		return ""
+	}
+	if t.kind == 's' && s[t.pos] != s[j-1] && s[j-1] != ' ' {
+		return "" // a different quote opens a phrase: '-"8 track"
+	}
+	if t.kind == 's' || bareNumber(t) || t.val == "(" || t.kind == 'w' && (t.val[0] == '@' ||
+		sqlKeywords[t.val] || sqlFuncs[t.val] || sqlDanger[t.val]) {
+		return "quote closed then operator " + s[j:j+1]
 	}
 	return ""
 }
