@@ -26,7 +26,13 @@ var shellCommands = wordSet(`id whoami uname ls cat pwd ifconfig ipconfig netsta
 	rlogin rsh rexec curl.exe wget.exe bitsadmin.exe powershell.exe cmd.exe whoami.exe
 	systeminfo.exe sqlmap msfvenom msfconsole htpasswd pkexec doas chroot unshare nsenter
 	setfacl getfacl chattr lsattr shred wipe truncate fallocate split csplit join paste cut
-	tr wc md5sum sha1sum sha256sum cksum sum zcat zless zmore bzcat xzcat 7z 7za rar unrar`)
+	tr wc md5sum sha1sum sha256sum cksum sum zcat zless zmore bzcat xzcat 7z 7za rar unrar
+	date uconv iex iwr iwmi regedit bcdboot aptitude visudo flock pipx chef chef-client
+	chef-shell chef-vault chef-run chef-apply knife bridge ansible-doc ansible-pull
+	ansible-console nmcli ip ss lsmod modprobe insmod setsid disown bg fg jobs
+	invoke-expression invoke-webrequest start-process new-object curl wmic.exe
+	net.exe ftp.exe tftp.exe reg.exe vssadmin bcdedit netsh sc.exe forfiles pcalua
+	certreq esentutl expand extrac32 findstr.exe hh ieexec makecab replace xcopy robocopy`)
 
 // wordSet returns the set of space-separated words in list.
 func wordSet(list string) map[string]bool {
@@ -47,6 +53,13 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch ch {
+		case '\\':
+			// A written-out \n used as a separator: ;id\n or \nid|.
+			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
+				if cmd := commandAt(s, i+2); cmd != "" {
+					h.see(0.85, "escaped newline then command "+cmd)
+				}
+			}
 		case ';', '|', '&', '\n', '\r':
 			if (ch == '\n' || ch == '\r') && !encodedNL {
 				continue
@@ -55,7 +68,11 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			for j < len(s) && (s[j] == ch || s[j] == '&' || s[j] == '|') {
 				j++
 			}
-			if cmd := commandAt(s, j); cmd != "" {
+			cmd := commandAt(s, j)
+			if cmd == "" && valueLike(s[:i]) && flaggedWordAt(s, j) {
+				cmd = wordAt(s, skipSpace(s, j))
+			}
+			if cmd != "" {
 				if valueLike(s[:i]) {
 					h.see(0.9, "separator "+string(ch)+" then command "+cmd)
 				} else {
@@ -90,6 +107,25 @@ func detectCmdI(in *input, c Context) (float64, string) {
 		"powershell -", "sh -c", "bash -c", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash"} {
 		if strings.Contains(s, m) {
 			h.see(0.8, "shell construct "+strings.TrimSpace(m))
+		}
+	}
+	for _, m := range []string{"<!--#exec", "<!--#include", "(){", "() {"} {
+		if k := strings.Index(s, m); k >= 0 && (m[0] == '<' || strings.ContainsAny(s[k:], "|&")) {
+			h.see(0.85, "shell construct "+m)
+		}
+	}
+	if k := strings.Index(s, "for "); k >= 0 && strings.Contains(s[k:], " do ") &&
+		(strings.Contains(s[k:], "%") || strings.Contains(s[k:], "/f ")) {
+		h.see(0.8, "cmd.exe FOR loop")
+	}
+	for _, f := range []string{"system(", "exec(", "passthru(", "shell_exec(", "popen(",
+		"proc_open(", "os.system(", "subprocess.", "runtime.exec("} {
+		k := strings.Index(s, f)
+		if k < 0 {
+			continue
+		}
+		if cmd := commandAt(s, k+len(f)); cmd != "" {
+			h.see(0.85, f+" of "+cmd)
 		}
 	}
 	if strings.Contains(in.low, "${ifs}") || strings.Contains(in.low, "$?") && obfuscatedCmd(in.low) {
@@ -130,18 +166,39 @@ func shellArgFollows(s string, j int) bool {
 	return false
 }
 
+// flaggedWordAt reports whether s[j:] is a word followed by a flag or a
+// path (foo -x, foo /r): the shape of a command line even when the program
+// is not in [shellCommands].
+func flaggedWordAt(s string, j int) bool {
+	j = skipSpace(s, j)
+	w := wordAt(s, j)
+	if len(w) < 2 {
+		return false
+	}
+	k := j + len(w)
+	for k < len(s) && (isWordByte(s[k]) || s[k] == '-') {
+		k++
+	}
+	if k >= len(s) || s[k] != ' ' {
+		return false
+	}
+	k = skipSpace(s, k)
+	return k+1 < len(s) && (s[k] == '-' && isAlpha(s[k+1]) || s[k] == '/' && isAlpha(s[k+1]))
+}
+
 // wrapperCmd are commands that run another command.
 var wrapperCmd = map[string]bool{
 	"nohup": true, "time": true, "strace": true, "ltrace": true, "timeout": true,
 	"nice": true, "env": true, "sudo": true, "xargs": true, "cpulimit": true,
 	"watch": true, "busybox": true, "exec": true, "eval": true, "doas": true,
-	"chroot": true, "pkexec": true, "unshare": true, "nsenter": true,
+	"chroot": true, "pkexec": true, "unshare": true, "nsenter": true, "flock": true,
+	"setsid": true, "stdbuf": true, "ionice": true, "taskset": true,
 }
 
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at and ${IFS} read as the command they spell.
 func shellForm(s string) string {
-	if !strings.ContainsAny(s, "'\"\\$") {
+	if !strings.ContainsAny(s, "'\"\\$`<>") {
 		return s
 	}
 	var b strings.Builder
@@ -154,8 +211,16 @@ func shellForm(s string) string {
 			continue
 		case c == '\\' && i+1 < len(s) && isAlpha(s[i+1]) && i > 0 && isAlpha(s[i-1]):
 			continue
-		case c == '$' && i+1 < len(s) && (s[i+1] == '@' || s[i+1] == '?' || s[i+1] == '*'):
+		case c == '$' && i+1 < len(s) && strings.IndexByte("@?*$_#!-", s[i+1]) >= 0 &&
+			i > 0 && isAlpha(s[i-1]):
 			i++
+			continue
+		case c == '`' && i+1 < len(s) && s[i+1] == '`' && i > 0 && isAlpha(s[i-1]):
+			i++
+			continue
+		case (c == '$' || c == '<' || c == '>') && strings.HasPrefix(s[i+1:], "()") &&
+			i > 0 && isAlpha(s[i-1]):
+			i += 2
 			continue
 		case strings.HasPrefix(s[i:], "${ifs}"):
 			b.WriteByte(' ')
@@ -200,6 +265,13 @@ func commandAt(s string, i int) string {
 		}
 		return ""
 	}
+	if strings.HasPrefix(s[i:], "usr/bin/") || strings.HasPrefix(s[i:], "bin/") {
+		j := i
+		for j < len(s) && !isSpace(s[j]) && s[j] != ';' && s[j] != '|' && s[j] != '&' {
+			j++
+		}
+		return s[i:j]
+	}
 	if s[i] == '$' && i+1 < len(s) && (isAlpha(s[i+1]) || s[i+1] == '{') {
 		return "$variable"
 	}
@@ -214,7 +286,7 @@ func commandAt(s string, i int) string {
 	if shellCommands[w] {
 		// A command is followed by its arguments or the end, not by
 		// more prose glued to it.
-		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$", s[j]) >= 0 {
+		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\", s[j]) >= 0 {
 			return w
 		}
 	}
