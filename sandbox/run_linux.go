@@ -309,6 +309,7 @@ func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64, l
 	res.ExitCode = rep.Exit
 	if rep.Signal != 0 {
 		res.Signal = unix.SignalName(syscall.Signal(rep.Signal))
+		res.SignalNumber = rep.Signal
 	}
 	switch {
 	case cause == endTimeout || syscall.Signal(rep.Signal) == unix.SIGXCPU:
@@ -330,7 +331,7 @@ func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64, l
 		res.Status, res.Reason = StatusError, fmt.Sprintf("exit status %d", rep.Exit)
 	}
 	if !rep.Done {
-		res.ExitCode, res.Signal = -1, "SIGKILL"
+		res.ExitCode, res.Signal, res.SignalNumber = -1, "SIGKILL", int(unix.SIGKILL)
 	}
 	return res, nil
 }

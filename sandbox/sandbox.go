@@ -179,6 +179,7 @@ type Result struct {
 	Status          Status
 	ExitCode        int    // exit code, or -1 when a signal ended the program
 	Signal          string // signal name such as "SIGKILL", or ""
+	SignalNumber    int    // the signal's number, or 0
 	Stdout, Stderr  []byte
 	StdoutTruncated bool
 	StderrTruncated bool

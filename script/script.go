@@ -24,4 +24,9 @@ type Result struct {
 	WallMS          int64  `json:"wall_ms"`
 	CPUMS           int64  `json:"cpu_ms"`
 	MaxRSSKB        int64  `json:"max_rss_kb"`
+	// Reason says in one line why the run did not end with status ok.
+	Reason string `json:"reason,omitempty"`
+	// Degraded lists protections this host could not give the run, such as
+	// a cgroup memory limit; empty on a fully capable host.
+	Degraded []string `json:"degraded,omitempty"`
 }

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/bulwarkhq/bulwark/sandbox"
 )
 
 // command is one subcommand. run returns the process exit code.
@@ -41,6 +43,9 @@ func commands() []command {
 }
 
 func main() {
+	if sandbox.IsInit() {
+		sandbox.InitMain()
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

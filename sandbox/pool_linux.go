@@ -1,0 +1,102 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Pool keeps sandboxes started ahead of time: namespaces made, file system
+// built, init waiting. A run takes one, gets a fresh tmpfs for /tmp and the
+// working directory and a fresh cgroup with its own limits, and the sandbox
+// is destroyed afterwards, so nothing of one run reaches the next. When no
+// warm sandbox is ready a run starts a fresh one rather than wait.
+type Pool struct {
+	binds []Bind
+	ready chan *sandbox
+	done  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+}
+
+// NewPool starts keeping size sandboxes with binds warm. It fails when the
+// first sandbox cannot be started.
+func NewPool(size int, binds []Bind) (*Pool, error) {
+	if size <= 0 {
+		return nil, errors.New("new sandbox pool: size must be positive")
+	}
+	first, err := start(binds)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pool{binds: binds, ready: make(chan *sandbox, size), done: make(chan struct{})}
+	p.ready <- first
+	p.wg.Add(1)
+	go p.fill()
+	return p, nil
+}
+
+// fill starts sandboxes while the pool has room.
+func (p *Pool) fill() {
+	defer p.wg.Done()
+	backoff := 10 * time.Millisecond
+	for {
+		sb, err := start(p.binds)
+		if err != nil {
+			// Runs still work: they start fresh sandboxes and report the
+			// failure themselves.
+			select {
+			case <-time.After(backoff):
+				backoff = min(2*backoff, time.Second)
+				continue
+			case <-p.done:
+				return
+			}
+		}
+		backoff = 10 * time.Millisecond
+		select {
+		case p.ready <- sb:
+		case <-p.done:
+			sb.discard()
+			return
+		}
+	}
+}
+
+// Run runs spec in a warm sandbox, or a fresh one when none is ready. The
+// pool's binds are used; spec.Binds is ignored.
+func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
+	select {
+	case <-p.done:
+		return fail(&SetupError{"take sandbox", errors.New("pool closed")})
+	default:
+	}
+	var sb *sandbox
+	select {
+	case sb = <-p.ready:
+	default:
+		var err error
+		if sb, err = start(p.binds); err != nil {
+			return fail(err)
+		}
+	}
+	return sb.run(ctx, spec)
+}
+
+// Close stops the pool and destroys its warm sandboxes.
+func (p *Pool) Close() error {
+	p.once.Do(func() {
+		close(p.done)
+		p.wg.Wait()
+		for {
+			select {
+			case sb := <-p.ready:
+				sb.discard()
+			default:
+				return
+			}
+		}
+	})
+	return nil
+}
