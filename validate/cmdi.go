@@ -47,8 +47,9 @@ func wordSet(list string) map[string]bool {
 // substitution followed by a command, reverse-shell plumbing, and shell
 // obfuscation tricks ($IFS, quotes or backslashes inside command names).
 func detectCmdI(in *input, c Context) (float64, string) {
-	s := shellForm(in.low)
+	s, obfuscated := shellForm(in.low)
 	var h hit
+	lead := commandAt(s, 0) != ""
 	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
@@ -73,7 +74,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 				cmd = wordAt(s, skipSpace(s, j))
 			}
 			if cmd != "" {
-				if valueLike(s[:i]) {
+				if valueLike(s[:i]) || lead {
 					h.see(0.9, "separator "+string(ch)+" then command "+cmd)
 				} else {
 					h.see(0.5, "separator "+string(ch)+" then command "+cmd)
@@ -128,10 +129,12 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			h.see(0.85, f+" of "+cmd)
 		}
 	}
-	if strings.Contains(in.low, "${ifs}") || strings.Contains(in.low, "$?") && obfuscatedCmd(in.low) {
-		h.see(0.85, "shell obfuscation")
+	if obfuscated {
+		if cmd := commandAt(s, 0); cmd != "" {
+			h.see(0.85, "obfuscated command "+cmd)
+		}
 	}
-	if h.score < 0.7 && valueLike(s) && len(s) < 80 {
+	if h.score < 0.7 && len(s) < 80 && !strings.ContainsAny(s, "\n") {
 		// A whole short value that is a command line: a wrapper and the
 		// command it runs (nohup id, time who).
 		w := wordAt(s, skipSpace(s, 0))
@@ -196,49 +199,59 @@ var wrapperCmd = map[string]bool{
 }
 
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
-// c$@at and ${IFS} read as the command they spell.
-func shellForm(s string) string {
+// c$@at, pi``ng and ${IFS} read as the command they spell. changed reports
+// whether anything was removed inside a word.
+func shellForm(s string) (out string, changed bool) {
 	if !strings.ContainsAny(s, "'\"\\$`<>") {
-		return s
+		return s, false
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case (c == '\'' || c == '"') && i+1 < len(s) && s[i+1] == c:
-			i++ // empty quotes
-			continue
-		case c == '\\' && i+1 < len(s) && isAlpha(s[i+1]) && i > 0 && isAlpha(s[i-1]):
-			continue
-		case c == '$' && i+1 < len(s) && strings.IndexByte("@?*$_#!-", s[i+1]) >= 0 &&
-			i > 0 && isAlpha(s[i-1]):
-			i++
-			continue
-		case c == '`' && i+1 < len(s) && s[i+1] == '`' && i > 0 && isAlpha(s[i-1]):
-			i++
-			continue
-		case (c == '$' || c == '<' || c == '>') && strings.HasPrefix(s[i+1:], "()") &&
-			i > 0 && isAlpha(s[i-1]):
-			i += 2
-			continue
-		case strings.HasPrefix(s[i:], "${ifs}"):
+		if n := ifsAt(s, i); n > 0 {
 			b.WriteByte(' ')
-			i += len("${ifs}") - 1
-			continue
-		case strings.HasPrefix(s[i:], "$ifs"):
-			b.WriteByte(' ')
-			i += len("$ifs") - 1
+			i += n - 1
 			continue
 		}
-		b.WriteByte(c)
+		if n := inWordNoise(s, i); n > 0 {
+			changed = true
+			i += n - 1
+			continue
+		}
+		b.WriteByte(s[i])
 	}
-	return b.String()
+	return b.String(), changed
 }
 
-// obfuscatedCmd reports a command name broken up with $? or quotes.
-func obfuscatedCmd(s string) bool {
-	return strings.Contains(s, "c$?at") || strings.Contains(s, "$?c") || strings.Contains(s, "w$?h")
+// ifsAt returns the length of a $IFS or ${IFS} field separator at s[i], or 0.
+func ifsAt(s string, i int) int {
+	switch {
+	case strings.HasPrefix(s[i:], "${ifs}"):
+		return len("${ifs}")
+	case strings.HasPrefix(s[i:], "$ifs"):
+		return len("$ifs")
+	}
+	return 0
+}
+
+// inWordNoise returns the length of shell syntax at s[i] that sits inside a
+// word and expands to nothing (c''at, c\at, c$@at, pi``ng, pi$()ng), or 0.
+func inWordNoise(s string, i int) int {
+	if i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
+		return 0
+	}
+	c, d := s[i], s[i+1]
+	switch {
+	case (c == '\'' || c == '"' || c == '`') && d == c:
+		return 2
+	case c == '\\' && isAlpha(d):
+		return 1
+	case c == '$' && strings.IndexByte("@?*$_#!-", d) >= 0:
+		return 2
+	case (c == '$' || c == '<' || c == '>') && strings.HasPrefix(s[i+1:], "()"):
+		return 3
+	}
+	return 0
 }
 
 // commandAt returns the command name starting at s[i] (after spaces,
@@ -286,7 +299,7 @@ func commandAt(s string, i int) string {
 	if shellCommands[w] {
 		// A command is followed by its arguments or the end, not by
 		// more prose glued to it.
-		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\", s[j]) >= 0 {
+		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\+", s[j]) >= 0 {
 			return w
 		}
 	}
