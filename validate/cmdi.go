@@ -199,7 +199,7 @@ var wrapperCmd = map[string]bool{
 }
 
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
-// c$@at, pi``ng and ${IFS} read as the command they spell. changed reports
+// c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
 // whether anything was removed inside a word.
 func shellForm(s string) (out string, changed bool) {
 	if !strings.ContainsAny(s, "'\"\\$`<>") {
@@ -235,7 +235,7 @@ func ifsAt(s string, i int) int {
 }
 
 // inWordNoise returns the length of shell syntax at s[i] that sits inside a
-// word and expands to nothing (c''at, c\at, c$@at, pi``ng, pi$()ng), or 0.
+// word and expands to nothing (c”at, c\at, c$@at, pi“ng, pi$()ng), or 0.
 func inWordNoise(s string, i int) int {
 	if i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
 		return 0

@@ -17,8 +17,11 @@ func detectSSTI(in *input, c Context) (float64, string) {
 			if s[i+1] == '%' {
 				close = "%}"
 			}
-		case (s[i] == '$' || s[i] == '#' || s[i] == '*' || s[i] == '@') && s[i+1] == '{':
+		case (s[i] == '$' || s[i] == '#' || s[i] == '*' || s[i] == '@') && s[i+1] == '{',
+			s[i] == '{' && s[i+1] == '$':
 			open, close = s[i:i+2], "}"
+		case s[i] == '@' && s[i+1] == '(':
+			open, close = "@(", ")"
 		case s[i] == '<' && s[i+1] == '%':
 			open, close = "<%", "%>"
 		default:
@@ -42,34 +45,88 @@ func detectSSTI(in *input, c Context) (float64, string) {
 	return h.score, h.detail
 }
 
+// templateInternals are names that reach a template engine's object model,
+// runtime or files.
+var templateInternals = []string{
+	"__class__", "__globals__", "__init__", "__mro__", "__subclasses__", "__builtins__",
+	"__import__", "getruntime", "processbuilder", "popen", "os.system", ".system(", "exec(",
+	"eval(", "forname", "t(java", "request.application", "self._template", "config.items",
+	"lipsum", "cycler", "joiner", "namespace", "freemarker", "new(", "runtime", "constructor",
+	"subclasses", "getclass", "readfile", "include", "import ", "file(", "request[",
+	"request.", "self.", "settings", "config", ".class", "_self", "env.", "system(",
+	"application", "product", "|attr(", "|filter(", "|join", "attr(", "filter(", "dump(",
+	"file.", ".open(", "?new", "execute", "smarty", "getenv", "process.", "require(",
+}
+
+// templateObjects are objects whose bare mention in a template tag is a
+// probe: {{self}}, {{ request }}.
+var templateObjects = wordSet(`self request app config settings _self this session
+	_context _env g url_for get_flashed_messages`)
+
 // templateExpr scores the body of a template tag.
 func templateExpr(e string) (float64, string) {
-	for _, m := range []string{"__class__", "__globals__", "__init__", "__mro__", "__subclasses__",
-		"__builtins__", "__import__", "getruntime", "processbuilder", "popen", "os.system",
-		".system(", "exec(", "eval(", "forname", "t(java", "request.application",
-		"self._template", "config.items", "lipsum", "cycler", "joiner", "namespace",
-		"freemarker", "new(", "runtime", "constructor", "subclasses", "getclass",
-		"readfile", "include", "import ", "file(", "request[", "request.", "self.", "settings",
-		"config", ".class", "_self", "env.", "system(", "application", "product"} {
+	for _, m := range templateInternals {
 		if strings.Contains(e, m) {
-			return 0.92, "template expression reaching " + strings.Trim(m, "(. ")
+			return 0.92, "template expression reaching " + strings.Trim(m, "(. |?")
 		}
 	}
 	trimmed := strings.TrimSpace(e)
 	if trimmed == "" {
 		return 0, ""
 	}
-	arith := false
-	for i := 1; i+1 < len(trimmed); i++ {
-		if strings.IndexByte("*+-/%", trimmed[i]) >= 0 && isDigit(trimmed[i-1]) && isDigit(trimmed[i+1]) {
-			arith = true
-		}
+	if templateObjects[trimmed] {
+		return 0.8, "template tag naming " + trimmed
 	}
-	if arith && len(trimmed) < 24 {
-		return 0.85, "template arithmetic probe"
+	if arithmeticProbe(trimmed) {
+		return 0.88, "template arithmetic probe"
+	}
+	if strings.HasPrefix(trimmed, "if true") || strings.HasPrefix(trimmed, "if 1") {
+		return 0.85, "template condition on a constant"
+	}
+	if methodCall(trimmed) {
+		return 0.75, "template method call"
 	}
 	if strings.ContainsAny(trimmed, "()[]'\"|") {
 		return 0.6, "template expression"
 	}
 	return 0.35, "template variable"
+}
+
+// arithmeticProbe reports a short computation on literals (7*7, 7*'7',
+// 1+2): how template injection is usually confirmed.
+func arithmeticProbe(e string) bool {
+	if len(e) > 24 {
+		return false
+	}
+	var b [24]byte
+	n := 0
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; c != ' ' && c != '\'' && c != '"' {
+			b[n] = c
+			n++
+		}
+	}
+	for i := 1; i+1 < n; i++ {
+		if strings.IndexByte("*+-/%", b[i]) >= 0 && isDigit(b[i-1]) && isDigit(b[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodCall reports name.method( inside a template expression.
+func methodCall(e string) bool {
+	for i := 1; i < len(e); i++ {
+		if e[i] != '(' {
+			continue
+		}
+		j := i
+		for j > 0 && isWordByte(e[j-1]) {
+			j--
+		}
+		if j < i && j > 0 && e[j-1] == '.' {
+			return true
+		}
+	}
+	return false
 }

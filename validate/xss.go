@@ -43,7 +43,7 @@ func detectXSS(in *input, c Context) (float64, string) {
 			case hasHandler(attrs):
 				handlers++
 				h.see(0.93, "<"+name+"> tag with an event handler")
-			case hasScriptURL(attrs):
+			case hasScriptURL(compact(attrs)):
 				h.see(0.92, "<"+name+"> tag with a script URL")
 			case execTags[name] && end > i+1+len(name):
 				h.see(0.75, "<"+name+"> tag with attributes")
@@ -85,6 +85,11 @@ func detectXSS(in *input, c Context) (float64, string) {
 	}
 	if h.score < 0.8 && jsSinkAfterBreakout(s) {
 		h.see(0.8, "string closed then script call")
+	}
+	if h.score < 0.75 {
+		if sink := jsSinkValue(in.sql); sink != "" {
+			h.see(0.75, "script sink "+sink+" as a whole value")
+		}
 	}
 	return h.score, h.detail
 }
@@ -143,8 +148,32 @@ func handlerAt(s string, i int) bool {
 	if j-i < 5 { // the shortest handler names are three letters: oncut
 		return false
 	}
-	j = skipSpace(s, j)
-	return j < len(s) && s[j] == '='
+	// Browsers skip junk between the name and '=': onload!#$%&()=...
+	for k := j; k < len(s) && k-j < 40; k++ {
+		switch {
+		case s[k] == '=':
+			return true
+		case isSpace(s[k]) || strings.IndexByte("!#$%&()*~+-_.,:;?@[/|\\]^`", s[k]) >= 0:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// compact returns s without white space and control characters, which
+// browsers ignore inside a URL scheme (jav	ascript:).
+func compact(s string) string {
+	if !strings.ContainsAny(s, " \t\n\r\v\f") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // quoteBefore reports whether a quote closes just before position i, so an
@@ -164,6 +193,31 @@ func hasScriptURL(attrs string) bool {
 	return strings.Contains(attrs, "javascript:") || strings.Contains(attrs, "vbscript:") ||
 		strings.Contains(attrs, "data:text/html") || strings.Contains(attrs, "livescript:") ||
 		strings.Contains(attrs, "expression(")
+}
+
+// jsSinks are JavaScript calls and properties that read secrets or run
+// code, written without spaces.
+var jsSinks = []string{
+	"alert(", "confirm(", "prompt(", "eval(", "document.cookie", "document[", "[\"cookie\"]",
+	"['cookie']", "globaleval", "fromcharcode", ".appendchild(", "innerhtml=",
+	"document.write(", "settimeout(", "setinterval(", "[\"alert\"]", "['alert']",
+	"location.href=", "window.location=", "document.domain", ".textcontent=",
+	"import(", "@import", "[]+[]", "(![]", "{alert}",
+}
+
+// jsSinkValue returns the sink when s, a short value with few spaces, is a
+// piece of JavaScript reaching a sink: confirm(), (document)["cookie"].
+func jsSinkValue(s string) string {
+	if len(s) > 256 || strings.Count(s, " ") > 8 {
+		return ""
+	}
+	c := compact(s)
+	for _, k := range jsSinks {
+		if i := strings.Index(c, k); i == 0 || i > 0 && !isWordByte(c[i-1]) {
+			return strings.Trim(k, "([.=\"'")
+		}
+	}
+	return ""
 }
 
 // jsSinkAfterBreakout reports a value that closes a JavaScript string and
