@@ -94,8 +94,8 @@ func (p *Protection) TokenFor(r *http.Request) (string, error) {
 // Verify checks token against the session id. It returns [ErrNoSession]
 // for an empty id, [ErrTokenMissing] for an empty token and
 // [ErrTokenInvalid] for any other token that was not made for this session
-// with a key of the ring. The comparison takes the same time whichever
-// byte differs.
+// with a key of the ring. Comparisons take the same time whichever byte
+// differs.
 func (p *Protection) Verify(sessionID, token string) error {
 	switch {
 	case sessionID == "":
@@ -116,15 +116,16 @@ func (p *Protection) Verify(sessionID, token string) error {
 	for i := range got {
 		got[i] = raw[i] ^ raw[secretLen+i]
 	}
-	match := 0
+	// Stopping at the first key that matches tells a timing observer only
+	// which key made a valid token, which is no secret; each comparison
+	// itself takes constant time.
 	for i := range p.keys {
 		want := p.keys[i].sum(sessionID)
-		match |= subtle.ConstantTimeCompare(got[:], want[:])
+		if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+			return nil
+		}
 	}
-	if match != 1 {
-		return ErrTokenInvalid
-	}
-	return nil
+	return ErrTokenInvalid
 }
 
 // Check decides whether r may proceed. Safe methods (GET, HEAD, OPTIONS,
