@@ -153,12 +153,20 @@ func (g *Gateway) Handler() http.Handler {
 	return h
 }
 
-// route records the matched pattern for logs and metrics.
+// route answers requests that match no route with a JSON 404 or 405.
 func (g *Gateway) route(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, pattern := g.mux.Handler(r)
-		if pattern != "" {
-			info(r).route = pattern
+		if info(r).route == "unmatched" {
+			h, _ := g.mux.Handler(r)
+			// No route: the mux would answer 404 or 405 in plain text.
+			rc := &recorder{header: http.Header{}}
+			h.ServeHTTP(rc, r)
+			if allow := rc.header.Get("Allow"); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			g.deny(w, r, &httpjson.Error{Status: rc.status, Msg: strings.ToLower(http.StatusText(rc.status)),
+				Reason: "no_route"})
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -122,10 +122,8 @@ func (g *Gateway) loginFailed(w http.ResponseWriter, r *http.Request, user strin
 // answer) are kept in the answer.
 func (g *Gateway) startSession(w http.ResponseWriter, r *http.Request, user string, ip netip.Addr,
 	extra map[string]any) {
-	if old, ok := session.FromContext(r.Context()); ok {
-		// The old session is revoked so a fixated or stolen cookie dies too.
-		g.d.Sessions.End(w, r, old)
-	}
+	// Start revokes the session the request carries, if any, and always
+	// makes a fresh id, so a planted cookie is worthless after login.
 	s, err := g.d.Sessions.Start(w, r, user)
 	if err != nil {
 		g.metrics.StoreErrors.WithLabelValues("session", "start").Inc()
