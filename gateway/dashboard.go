@@ -1,28 +1,107 @@
 package gateway
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
+	"github.com/bulwarkhq/bulwark/sandbox"
 )
 
-// dashboardRoutes registers the dashboard's JSON API. Every route needs a
-// session.
+// The dashboard's JSON API. Every route needs a session; docs/web.md
+// documents the shapes.
+//
+//	GET /api/dashboard/summary?minutes=N  totals and per-minute counts
+//	GET /api/dashboard/events?after=ID    recent events, oldest first
+//	GET /api/dashboard/stream             the same events, live (server-sent events)
+//	GET /api/dashboard/host               which protections are active on this host
 func (g *Gateway) dashboardRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/dashboard/summary", g.dashboardSummary)
 	m.HandleFunc("GET /api/dashboard/events", g.dashboardEvents)
+	m.HandleFunc("GET /api/dashboard/stream", g.dashboardStream)
+	m.HandleFunc("GET /api/dashboard/host", g.dashboardHost)
 }
 
-// dashboardSummary answers totals by "type/layer/kind" since start and the
-// per-minute counts of the last hour.
+const (
+	defaultMinutes = 60
+	maxMinutes     = keepMinute
+)
+
+// summary is the answer of GET /api/dashboard/summary. Totals and PerMinute
+// are keyed "type/layer/kind"; the other maps group the totals the way the
+// dashboard shows them.
+type summary struct {
+	Now         time.Time        `json:"now"`
+	Minutes     int              `json:"minutes"`
+	MinuteStart time.Time        `json:"minute_start"` // start of per_minute[0]
+	Totals      map[string]int   `json:"totals"`
+	PerMinute   []map[string]int `json:"per_minute"` // oldest first, the last is the current minute
+	Blocks      map[string]int   `json:"blocks"`     // "layer/kind" -> blocked requests
+	Flags       map[string]int   `json:"flags"`      // "layer/kind" -> flagged requests
+	Scripts     map[string]int   `json:"scripts"`    // status -> sandbox runs
+	RateLimits  map[string]int   `json:"rate_limits"`
+	CSRF        map[string]int   `json:"csrf"` // reason -> refusals
+	LoginFailed int              `json:"login_failed"`
+}
+
+// dashboardSummary answers totals since start and the per-minute counts of
+// the last ?minutes=N minutes (default 60, at most a day).
 func (g *Gateway) dashboardSummary(w http.ResponseWriter, r *http.Request) {
 	if _, ok := g.requireSession(w, r); !ok {
 		return
 	}
-	totals, series := g.events.counts(time.Now(), 60)
-	httpjson.Write(w, http.StatusOK, map[string]any{"totals": totals, "per_minute": series})
+	n := defaultMinutes
+	if v := r.URL.Query().Get("minutes"); v != "" {
+		m, err := strconv.Atoi(v)
+		if err != nil || m < 1 || m > maxMinutes {
+			g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest,
+				Msg: fmt.Sprintf("minutes: want 1 to %d", maxMinutes), Reason: "bad_request"})
+			return
+		}
+		n = m
+	}
+	now := time.Now()
+	totals, series := g.events.counts(now, n)
+	httpjson.Write(w, http.StatusOK, summarize(now, totals, series))
+}
+
+// summarize groups the totals by what the dashboard shows.
+func summarize(now time.Time, totals map[string]int, series []map[string]int) summary {
+	s := summary{
+		Now: now.UTC(), Minutes: len(series), Totals: totals, PerMinute: series,
+		MinuteStart: time.Unix((now.Unix()/60-int64(len(series)-1))*60, 0).UTC(),
+		Blocks:      map[string]int{}, Flags: map[string]int{}, Scripts: map[string]int{},
+		RateLimits: map[string]int{}, CSRF: map[string]int{},
+	}
+	for key, n := range totals {
+		typ, layer, kind := splitKey(key)
+		switch typ {
+		case "block":
+			s.Blocks[layer+"/"+kind] += n
+		case "flag":
+			s.Flags[layer+"/"+kind] += n
+		case "script":
+			s.Scripts[kind] += n
+		case "rate_limit":
+			s.RateLimits[kind] += n
+		case "csrf":
+			s.CSRF[kind] += n
+		case "login_failed":
+			s.LoginFailed += n
+		}
+	}
+	return s
+}
+
+// splitKey splits a "type/layer/kind" counter key.
+func splitKey(key string) (typ, layer, kind string) {
+	typ, rest, _ := strings.Cut(key, "/")
+	layer, kind, _ = strings.Cut(rest, "/")
+	return typ, layer, kind
 }
 
 // dashboardEvents answers the events after ?after=ID, oldest first.
@@ -32,4 +111,211 @@ func (g *Gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
 	httpjson.Write(w, http.StatusOK, map[string]any{"events": g.events.since(after)})
+}
+
+// How long one event stream lasts and how often it is checked. A stream
+// ends after streamLife so that the client reconnects through the whole
+// middleware chain again; between events it sends a comment every
+// streamTick, and ends when the session is gone or the server drains.
+const (
+	streamLife = 5 * time.Minute
+	streamTick = 10 * time.Second
+)
+
+// dashboardStream sends security events as server-sent events ("event:
+// security", the id and the Event as JSON), starting after the
+// Last-Event-ID header or ?after=ID.
+func (g *Gateway) dashboardStream(w http.ResponseWriter, r *http.Request) {
+	if _, ok := g.requireSession(w, r); !ok {
+		return
+	}
+	after, _ := strconv.ParseUint(r.Header.Get("Last-Event-ID"), 10, 64)
+	if after == 0 {
+		after, _ = strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	end := time.Now().Add(streamLife)
+	// The server's write timeout would cut the stream; it is moved along
+	// with every write instead. An error only means the writer cannot.
+	rc.SetWriteDeadline(end.Add(streamTick))
+	fmt.Fprintf(w, "retry: %d\n\n", 2000)
+	tick := time.NewTicker(streamTick)
+	defer tick.Stop()
+	wake := g.events.wait()
+	for {
+		for _, e := range g.events.since(after) {
+			b, _ := json.Marshal(e)
+			fmt.Fprintf(w, "event: security\nid: %d\ndata: %s\n\n", e.ID, b)
+			after = e.ID
+		}
+		if rc.Flush() != nil {
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-wake:
+			wake = g.events.wait()
+		case now := <-tick.C:
+			if _, err := g.d.Sessions.Load(r); err != nil || g.draining.Load() || now.After(end) {
+				return
+			}
+			fmt.Fprint(w, ": ping\n\n")
+		}
+	}
+}
+
+// protection is one line of GET /api/dashboard/host: a protection, whether
+// it is active here, and what to do when it is not.
+type protection struct {
+	Name   string `json:"name"`
+	Area   string `json:"area"` // gateway or sandbox
+	Active bool   `json:"active"`
+	Detail string `json:"detail"`
+	Hint   string `json:"hint,omitempty"`
+}
+
+// hostAnswer is the answer of GET /api/dashboard/host.
+type hostAnswer struct {
+	Mode        string          `json:"mode"` // demo or proxy
+	Layers      map[string]bool `json:"layers"`
+	Protections []protection    `json:"protections"`
+	Sandbox     sandboxCaps     `json:"sandbox"`
+}
+
+// sandboxCaps is [sandbox.Capabilities] spelled for JSON.
+type sandboxCaps struct {
+	Root           bool     `json:"root"`
+	UserNamespaces bool     `json:"user_namespaces"`
+	Seccomp        bool     `json:"seccomp"`
+	LandlockABI    int      `json:"landlock_abi"`
+	Cgroup         string   `json:"cgroup"`
+	CgroupProblems []string `json:"cgroup_problems"`
+	Degraded       []string `json:"degraded"`
+}
+
+// dashboardHost answers which protections are active: the gateway's layers
+// from its configuration and the sandbox's from the kernel probe that
+// `bulwark doctor` also uses.
+func (g *Gateway) dashboardHost(w http.ResponseWriter, r *http.Request) {
+	if _, ok := g.requireSession(w, r); !ok {
+		return
+	}
+	caps := sandbox.Probe()
+	mode := "demo"
+	if g.upstream != nil {
+		mode = "proxy"
+	}
+	a := hostAnswer{
+		Mode: mode,
+		Layers: map[string]bool{
+			"input": g.d.Input != nil, "intent": g.d.Intent != nil,
+			"csrf": true, "login_guard": g.d.Logins != nil,
+		},
+		Protections: append(g.gatewayProtections(), sandboxProtections(caps)...),
+		Sandbox: sandboxCaps{Root: caps.Root, UserNamespaces: caps.UserNamespaces, Seccomp: caps.Seccomp,
+			LandlockABI: caps.LandlockABI, Cgroup: caps.Cgroup,
+			CgroupProblems: nonNil(caps.CgroupProblems), Degraded: nonNil(caps.Degraded())},
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpjson.Write(w, http.StatusOK, a)
+}
+
+// gatewayProtections describes the gateway's own layers as configured.
+func (g *Gateway) gatewayProtections() []protection {
+	c := g.cfg
+	store := c.Session.Store
+	if store == "" {
+		store = "bolt"
+		if c.RedisURL != "" {
+			store = "redis"
+		}
+	}
+	tls := ""
+	switch {
+	case c.TLSCert != "":
+		tls = "HTTPS with tls_cert"
+	case c.Session.Secure:
+		tls = "ends at a proxy; cookies are marked Secure"
+	}
+	ps := []protection{
+		{Name: "sessions", Active: true, Detail: "sealed cookie, " + store + " store, idle timeout " +
+			time.Duration(c.Session.IdleTimeout).String()},
+		{Name: "csrf", Active: true, Detail: fmt.Sprintf("origin check (%d trusted origins) and "+
+			"session-bound X-CSRF-Token on unsafe methods", len(c.TrustedOrigins))},
+		{Name: "login back-off", Active: g.d.Logins != nil, Detail: "repeated failed logins wait",
+			Hint: onlyIf(g.d.Logins == nil, "the gateway was built without a login guard")},
+		{Name: "input validation", Active: g.d.Input != nil, Detail: "sqli, xss, nosqli, cmdi, " +
+			"path traversal, ssti, crlf, ldap and xpath detectors",
+			Hint: onlyIf(g.d.Input == nil, "the input layer is not wired into this build")},
+		{Name: "intent detection", Active: g.d.Intent != nil, Detail: "prompt injection, jailbreak " +
+			"and system manipulation",
+			Hint: onlyIf(g.d.Intent == nil, "the intent layer is not wired into this build")},
+		{Name: "tls", Active: tls != "", Detail: tls,
+			Hint: onlyIf(tls == "",
+				"set tls_cert and tls_key, or end TLS at a proxy and set session.secure")},
+		// TODO: say whether Redis answers; the gateway does not keep the
+		// Redis client, so only the configuration is known here.
+		{Name: "redis", Active: c.RedisURL != "", Detail: onlyIf(c.RedisURL != "",
+			"configured; shared sessions and login back-off"),
+			Hint: onlyIf(c.RedisURL == "", "set redis_url to share sessions and limits between instances")},
+	}
+	for i := range ps {
+		ps[i].Area = "gateway"
+	}
+	return ps
+}
+
+// sandboxProtections describes the kernel features scripts run under.
+func sandboxProtections(c sandbox.Capabilities) []protection {
+	ps := []protection{
+		{Name: "namespaces", Active: c.UserNamespaces, Detail: "user, pid, mount, network, ipc and uts"},
+		{Name: "seccomp", Active: c.Seccomp, Detail: fmt.Sprintf("%d syscall rules", len(sandbox.Policy()))},
+		{Name: "landlock", Active: c.LandlockABI > 0, Detail: fmt.Sprintf("ABI %d", c.LandlockABI)},
+		{Name: "cgroup", Active: c.Cgroup != "none", Detail: "cgroup " + c.Cgroup + " memory, cpu and pids"},
+	}
+	if !c.UserNamespaces {
+		ps[0].Detail = c.UserNSDetail
+		ps[0].Hint = "enable user namespaces (sysctl user.max_user_namespaces); scripts cannot run"
+	}
+	if !c.Seccomp {
+		ps[1].Detail = "no seccomp filters in this kernel"
+		ps[1].Hint = "use a kernel with CONFIG_SECCOMP_FILTER; scripts cannot run"
+	}
+	if c.LandlockABI == 0 {
+		ps[2].Detail = "not in this kernel; an extra layer, the others still hold"
+		ps[2].Hint = "boot a kernel with CONFIG_SECURITY_LANDLOCK and landlock in lsm="
+	}
+	if c.Cgroup == "none" {
+		ps[3].Detail = "no memory controller: memory and CPU limited per process by rlimits"
+		ps[3].Hint = "run as root, or delegate a cgroup v2 subtree with memory and pids"
+	}
+	if len(c.CgroupProblems) > 0 {
+		ps[3].Detail += "; not used: " + strings.Join(c.CgroupProblems, "; ")
+	}
+	for i := range ps {
+		ps[i].Area = "sandbox"
+	}
+	return ps
+}
+
+// onlyIf returns s when cond holds, else "".
+func onlyIf(cond bool, s string) string {
+	if cond {
+		return s
+	}
+	return ""
+}
+
+// nonNil makes a nil slice encode as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

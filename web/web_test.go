@@ -1,0 +1,137 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestHandlerServesPages(t *testing.T) {
+	h, err := Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path, wantType, wantText string
+	}{
+		{"/", "text/html", "Log in"},
+		{"/chat.html", "text/html", "/chat.js"},
+		{"/scripts.html", "text/html", "/scripts.js"},
+		{"/dashboard.html", "text/html", "/dashboard.js"},
+		{"/common.js", "text/javascript", "X-CSRF-Token"},
+		{"/style.css", "text/css", ":root"},
+		{"/favicon.svg", "image/svg+xml", "<svg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d, want 200", w.Code)
+			}
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, tt.wantType) {
+				t.Errorf("Content-Type %q, want %s", ct, tt.wantType)
+			}
+			if !strings.Contains(w.Body.String(), tt.wantText) {
+				t.Errorf("body does not contain %q", tt.wantText)
+			}
+			if cc := w.Header().Get("Cache-Control"); cc != "no-cache" {
+				t.Errorf("Cache-Control %q, want no-cache", cc)
+			}
+		})
+	}
+}
+
+func TestHandlerMissingPage(t *testing.T) {
+	h, err := Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/nope.html", nil))
+	if w.Code != http.StatusNotFound {
+		t.Fatalf("status %d, want 404", w.Code)
+	}
+}
+
+var (
+	inlineScript = regexp.MustCompile(`(?is)<script(?:\s[^>]*)?>\s*[^<\s]`)
+	scriptTag    = regexp.MustCompile(`(?is)<script\b[^>]*>`)
+	styleTag     = regexp.MustCompile(`(?is)<style\b`)
+	styleAttr    = regexp.MustCompile(`(?is)<[^>]+\sstyle\s*=`)
+	eventAttr    = regexp.MustCompile(`(?is)<[^>]+\son[a-z]+\s*=`)
+	jsURL        = regexp.MustCompile(`(?i)javascript:`)
+	srcRef       = regexp.MustCompile(`(?i)\s(?:src|href)="([^"]*)"`)
+	unsafeJS     = regexp.MustCompile(`\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|` +
+		`\beval\(|new Function\(|setAttribute\('style'`)
+)
+
+// TestPagesKeepTheCSP checks what the gateway's Content-Security-Policy
+// would refuse or what would weaken it: inline scripts, styles and event
+// handlers, scripts from elsewhere, and HTML built from strings.
+func TestPagesKeepTheCSP(t *testing.T) {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := fs.Glob(sub, "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(sub, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		t.Run(name, func(t *testing.T) {
+			switch {
+			case strings.HasSuffix(name, ".html"):
+				checkHTML(t, sub, src)
+			case strings.HasSuffix(name, ".js"):
+				if m := unsafeJS.FindString(src); m != "" {
+					t.Errorf("uses %s: build elements and set textContent instead", m)
+				}
+				if !strings.HasPrefix(src, "'use strict';") {
+					t.Error("does not start with 'use strict';")
+				}
+			}
+		})
+	}
+}
+
+func checkHTML(t *testing.T, sub fs.FS, src string) {
+	t.Helper()
+	for _, c := range []struct {
+		re   *regexp.Regexp
+		what string
+	}{
+		{inlineScript, "inline script"}, {styleTag, "<style> element"}, {styleAttr, "style attribute"},
+		{eventAttr, "inline event handler"}, {jsURL, "javascript: URL"},
+	} {
+		if m := c.re.FindString(src); m != "" {
+			t.Errorf("%s: %q", c.what, m)
+		}
+	}
+	for _, tag := range scriptTag.FindAllString(src, -1) {
+		if !strings.Contains(tag, `src="/`) {
+			t.Errorf("script not loaded from this site: %s", tag)
+		}
+	}
+	for _, m := range srcRef.FindAllStringSubmatch(src, -1) {
+		ref := m[1]
+		if strings.HasPrefix(ref, "#") || ref == "/" {
+			continue
+		}
+		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+			t.Errorf("reference to elsewhere: %s", ref)
+			continue
+		}
+		if _, err := fs.Stat(sub, strings.TrimPrefix(ref, "/")); err != nil {
+			t.Errorf("reference to a missing file: %s", ref)
+		}
+	}
+}
