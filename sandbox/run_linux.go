@@ -312,12 +312,12 @@ func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64, l
 		res.SignalNumber = rep.Signal
 	}
 	switch {
-	case cause == endTimeout || syscall.Signal(rep.Signal) == unix.SIGXCPU:
-		res.Status = StatusTimeout
-		res.Reason = fmt.Sprintf("time limit reached (cpu %v, wall %v)", l.CPU, l.Wall)
 	case oom > 0:
 		res.Status = StatusMemoryLimit
 		res.Reason = fmt.Sprintf("memory limit of %d MiB reached", l.Memory>>20)
+	case cause == endTimeout || syscall.Signal(rep.Signal) == unix.SIGXCPU:
+		res.Status = StatusTimeout
+		res.Reason = fmt.Sprintf("time limit reached (cpu %v, wall %v)", l.CPU, l.Wall)
 	case cause == endOutput:
 		res.Status = StatusOutputLimit
 		res.Reason = fmt.Sprintf("output over %d bytes", l.Output)

@@ -106,11 +106,7 @@ func NewRunner(cfg Config) (*Runner, error) {
 		queue: make(chan struct{}, cfg.Concurrency+cfg.Queue),
 		slots: make(chan struct{}, cfg.Concurrency)}
 	if cfg.Warm > 0 {
-		var binds []sandbox.Bind
-		for _, l := range langs {
-			binds = append(binds, l.Binds...)
-		}
-		r.pool, err = sandbox.NewPool(cfg.Warm, dedupe(binds))
+		r.pool, err = sandbox.NewPool(cfg.Warm, unionBinds(langs))
 		if err != nil {
 			return nil, fmt.Errorf("new script runner: %w", err)
 		}
@@ -172,20 +168,28 @@ func (r *Runner) Close() error {
 // maxima: the path of `bulwark exec`.
 func Exec(ctx context.Context, req Request) (Result, error) {
 	langs, err := findLanguages()
-	l, ok := langs[req.Language]
-	if !ok && err != nil {
+	if _, ok := langs[req.Language]; !ok && err != nil {
 		return Result{Status: sandbox.StatusSandboxError.String()}, err
 	}
-	r := &Runner{cfg: Config{Concurrency: 1}.withDefaults(), langs: map[string]Language{}}
-	if ok {
-		r.langs[req.Language] = l
-	}
+	r := &Runner{cfg: Config{Concurrency: 1}.withDefaults(), langs: langs}
 	spec, err := r.spec(req)
 	if err != nil {
 		return Result{}, err
 	}
+	// The same file system as the server's warm sandboxes, so that a script
+	// behaves the same through both paths.
+	spec.Binds = unionBinds(langs)
 	res, err := sandbox.Run(ctx, spec)
 	return fromSandbox(res), err
+}
+
+// unionBinds returns what every language needs.
+func unionBinds(langs map[string]Language) []sandbox.Bind {
+	var binds []sandbox.Bind
+	for _, l := range langs {
+		binds = append(binds, l.Binds...)
+	}
+	return dedupe(binds)
 }
 
 // spec checks a request against the limits and builds the sandbox spec.
