@@ -57,7 +57,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 		case '\\':
 			// A written-out \n used as a separator: ;id\n or \nid|.
 			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
-				if cmd := commandAt(s, i+2); cmd != "" {
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
 					h.see(0.85, "escaped newline then command "+cmd)
 				}
 			}
@@ -74,24 +74,28 @@ func detectCmdI(in *input, c Context) (float64, string) {
 				cmd = wordAt(s, skipSpace(s, j))
 			}
 			if cmd != "" {
+				score := 0.5
 				if valueLike(s[:i]) || lead {
-					h.see(0.9, "separator "+string(ch)+" then command "+cmd)
-				} else {
-					h.see(0.5, "separator "+string(ch)+" then command "+cmd)
+					score = 0.9
+				}
+				if h.beats(score) {
+					h.see(score, "separator "+string(ch)+" then command "+cmd)
 				}
 			}
 			i = j - 1
 		case '`':
 			if cmd := commandAt(s, i+1); cmd != "" {
+				score := 0.55
 				if valueLike(s[:i]) || in.layers > 0 {
-					h.see(0.9, "backtick substitution of "+cmd)
-				} else {
-					h.see(0.55, "backtick substitution of "+cmd)
+					score = 0.9
+				}
+				if h.beats(score) {
+					h.see(score, "backtick substitution of "+cmd)
 				}
 			}
 		case '$':
 			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
-				if cmd := commandAt(s, i+2); cmd != "" {
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
 					h.see(0.85, "command substitution of "+cmd)
 				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
 					h.see(0.75, "arithmetic or nested substitution")
@@ -103,12 +107,8 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			}
 		}
 	}
-	for _, m := range []string{"/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh", " -e bash",
-		"bash -i", "sh -i", "${ifs}", "$ifs", "{cmd}", "$cmd", "cmd /c", "cmd.exe /c",
-		"powershell -", "sh -c", "bash -c", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash"} {
-		if strings.Contains(s, m) {
-			h.see(0.8, "shell construct "+strings.TrimSpace(m))
-		}
+	if strings.ContainsAny(s, "$|{/") || strings.Contains(s, "sh ") || strings.Contains(s, " -") {
+		h.see(shellConstruct(s))
 	}
 	for _, m := range []string{"<!--#exec", "<!--#include", "(){", "() {"} {
 		if k := strings.Index(s, m); k >= 0 && (m[0] == '<' || strings.ContainsAny(s[k:], "|&")) {
@@ -189,6 +189,22 @@ func flaggedWordAt(s string, j int) bool {
 	return k+1 < len(s) && (s[k] == '-' && isAlpha(s[k+1]) || s[k] == '/' && isAlpha(s[k+1]))
 }
 
+// shellConstructs are fragments of reverse shells and shell invocations.
+var shellConstructs = []string{"/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh", " -e bash",
+	"bash -i", "sh -i", "${ifs}", "$ifs", "{cmd}", "$cmd", "cmd /c", "cmd.exe /c",
+	"powershell -", "sh -c", "bash -c", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash"}
+
+// shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
+// or 0 and "".
+func shellConstruct(s string) (float64, string) {
+	for _, m := range shellConstructs {
+		if strings.Contains(s, m) {
+			return 0.8, "shell construct " + strings.TrimSpace(m)
+		}
+	}
+	return 0, ""
+}
+
 // wrapperCmd are commands that run another command.
 var wrapperCmd = map[string]bool{
 	"nohup": true, "time": true, "strace": true, "ltrace": true, "timeout": true,
@@ -200,27 +216,40 @@ var wrapperCmd = map[string]bool{
 
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
-// whether anything was removed inside a word.
+// whether anything was removed inside a word or a $IFS replaced.
 func shellForm(s string) (out string, changed bool) {
 	if !strings.ContainsAny(s, "'\"\\$`<>") {
 		return s, false
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	var b []byte // nil until the first change
 	for i := 0; i < len(s); i++ {
-		if n := ifsAt(s, i); n > 0 {
-			b.WriteByte(' ')
-			i += n - 1
+		n, space := 0, false
+		switch s[i] {
+		case '$', '\'', '"', '`', '\\', '<', '>':
+			if n = ifsAt(s, i); n > 0 {
+				space, changed = true, true
+			} else if n = inWordNoise(s, i); n > 0 {
+				changed = true
+			}
+		}
+		if n == 0 {
+			if b != nil {
+				b = append(b, s[i])
+			}
 			continue
 		}
-		if n := inWordNoise(s, i); n > 0 {
-			changed = true
-			i += n - 1
-			continue
+		if b == nil {
+			b = append(make([]byte, 0, len(s)), s[:i]...)
 		}
-		b.WriteByte(s[i])
+		if space {
+			b = append(b, ' ')
+		}
+		i += n - 1
 	}
-	return b.String(), changed
+	if b == nil {
+		return s, false
+	}
+	return string(b), changed
 }
 
 // ifsAt returns the length of a $IFS or ${IFS} field separator at s[i], or 0.

@@ -38,6 +38,10 @@ func (h *hit) see(score float64, detail string) {
 	}
 }
 
+// beats reports whether score would raise h; callers check it before
+// building an explanation string, so misses cost no allocation.
+func (h *hit) beats(score float64) bool { return score > h.score }
+
 // valueLike reports whether prefix looks like a value an attacker typed
 // before breaking out (an ID, a user name, a number, nothing at all) rather
 // than the start of a sentence: short and without inner spaces.

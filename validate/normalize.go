@@ -41,7 +41,7 @@ func prepare(text string) *input {
 		in.layers++
 	}
 	in.dec = s
-	in.low = strings.ToLower(s)
+	in.low = asciiLower(s)
 	in.sql = sqlForm(in.low)
 	return in
 }
@@ -55,36 +55,76 @@ func Normalize(text string) string {
 
 // decodePass decodes one layer of %XX, %uXXXX, HTML entities, \uXXXX and \xXX
 // escapes, folds lookalike characters and overlong UTF-8, and drops NUL and
-// zero-width characters. The result is never longer than s. nul reports
-// whether a NUL was dropped.
+// zero-width characters. The result is never longer than s, and s itself
+// comes back (without copying) when nothing changes. nul reports whether a
+// NUL was dropped.
 func decodePass(s string) (out string, nul bool) {
 	if !needsDecode(s) {
 		return s, false
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	var b []byte // nil until the first change
 	for i := 0; i < len(s); {
+		if c := s[i]; plainByte(c) {
+			// Fast path: ordinary ASCII stands for itself.
+			j := i + 1
+			for j < len(s) && plainByte(s[j]) {
+				j++
+			}
+			if b != nil {
+				b = append(b, s[i:j]...)
+			}
+			i = j
+			continue
+		}
 		r, n := decodeAt(s, i)
-		i += n
+		var keep bool // the bytes s[i:i+n] stand for themselves
 		switch {
+		case r == utf8.RuneError && n == 1:
+			keep = true
 		case r == 0:
 			nul = true
-		case r == utf8.RuneError && n == 1:
-			b.WriteByte(s[i-1])
 		case dropRune(r):
 		default:
-			b.WriteRune(foldRune(r))
+			f := foldRune(r)
+			keep = f == r && (n == 1 || n == utf8.RuneLen(r) && s[i] >= utf8.RuneSelf)
+			if !keep {
+				if b == nil {
+					b = make([]byte, 0, len(s))
+					b = append(b, s[:i]...)
+				}
+				b = utf8.AppendRune(b, f)
+				i += n
+				continue
+			}
 		}
+		if keep {
+			if b != nil {
+				b = append(b, s[i:i+n]...)
+			}
+		} else if b == nil {
+			b = make([]byte, 0, len(s))
+			b = append(b, s[:i]...)
+		}
+		i += n
 	}
-	return b.String(), nul
+	if b == nil {
+		return s, nul
+	}
+	return string(b), nul
+}
+
+// plainByte reports whether c is printable ASCII (or ordinary white space)
+// that starts no escape.
+func plainByte(c byte) bool {
+	return c >= 0x20 && c < 0x7f && c != '%' && c != '&' && c != '\\' ||
+		c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
 // needsDecode reports whether decodePass could change s: it looks for escape
 // introducers, NUL, and non-ASCII bytes.
 func needsDecode(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%' || c == '&' || c == '\\' || c == 0 || c >= utf8.RuneSelf:
+		if !plainByte(s[i]) {
 			return true
 		}
 	}
@@ -347,6 +387,25 @@ func foldRune(r rune) rune {
 		return ' '
 	}
 	return r
+}
+
+// asciiLower returns s with ASCII letters in lower case; other bytes are
+// kept, so offsets match s. s itself comes back when it has no capitals.
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // sqlForm removes SQL comments (keeping the body of MySQL /*! ... */

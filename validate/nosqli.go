@@ -45,9 +45,15 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 			h.see(0.35, "operator name "+op)
 		}
 	}
+	// The breakouts below count only near the start of a value or in a
+	// $where clause, so only that much text is searched.
+	head := s
+	if !strings.Contains(s, "$where") {
+		head = s[:min(len(s), 64)]
+	}
 	for _, m := range []string{"'||'", "' || '", "'=='", "\"==\"", ";return true", "; return true",
 		"this.password", "this.username", "sleep(", "db.getcollection", "'%00", "while(true)"} {
-		if k := strings.Index(s, m); k >= 0 && (valueLike(s[:k]) || strings.Contains(s, "$where")) &&
+		if k := strings.Index(head, m); k >= 0 && (valueLike(s[:k]) || len(head) < len(s)) &&
 			(strings.Contains(m, "||") || strings.Contains(m, "==") || strings.Contains(m, "return") ||
 				strings.Contains(m, "this.") || strings.Contains(m, "db.")) {
 			h.see(0.85, "JavaScript breakout "+strings.TrimSpace(m))

@@ -99,6 +99,35 @@ var sqlDanger = map[string]bool{
 	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true,
 }
 
+// Bits of [sqlWordInfo].
+const (
+	isKeyword uint8 = 1 << iota
+	isDanger
+	isFunc
+)
+
+// sqlWordInfo merges [sqlKeywords], [sqlDanger] and [sqlFuncs] so the
+// tokenizer looks each word up once.
+var sqlWordInfo = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for w, ok := range sqlKeywords {
+		if ok {
+			m[w] |= isKeyword
+		}
+	}
+	for w, ok := range sqlDanger {
+		if ok {
+			m[w] |= isDanger
+		}
+	}
+	for w, ok := range sqlFuncs {
+		if ok {
+			m[w] |= isFunc
+		}
+	}
+	return m
+}()
+
 // dangerNeedsCall are the [sqlDanger] names that are also English words or
 // common identifiers: they count only when called.
 var dangerNeedsCall = wordSet(`sleep benchmark polygon multipoint linestring
@@ -137,32 +166,31 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	}
 	var h hit
 	f := sqlFeatures(s)
-	libHit, fp := libinjection.IsSQLi(clip(in.dec, maxSQLScan))
 	h.see(0.9, f.breakout)
 	h.see(0.92, f.tautology)
 	h.see(0.85, f.stacked)
 	h.see(0.88, f.union)
 	h.see(0.8, f.danger)
 	if h.score > 0 {
-		if libHit {
-			h.score = min(h.score+0.05, 1)
-		}
 		return h.score, h.detail
 	}
 	// Weak signals only: a pasted, complete query or prose around SQL
-	// does not reach the chat threshold on these.
+	// does not reach the chat threshold on these, so libinjection (the
+	// costliest step) is skipped there in chat.
 	weak := f.completeQuery || (f.words >= 4 && f.words > f.sqlWords)
-	if libHit {
-		score := 0.85
-		switch {
-		case weak:
-			score = 0.45
-		case !strings.ContainsAny(fp, "kEUfc;(vTB") || len(fp) <= 2:
-			// Strings, numbers, words and logic only ("BLUE" AND "RED"):
-			// shop searches look the same.
-			score = 0.6
+	if !weak || c == Strict {
+		if ok, fp := libinjection.IsSQLi(clip(in.dec, maxSQLScan)); ok {
+			score := 0.85
+			switch {
+			case weak:
+				score = 0.45
+			case !strings.ContainsAny(fp, "kEUfc;(vTB") || len(fp) <= 2:
+				// Strings, numbers, words and logic only ("BLUE" AND
+				// "RED"): shop searches look the same.
+				score = 0.6
+			}
+			h.see(score, "libinjection fingerprint "+fp)
 		}
-		h.see(score, "libinjection fingerprint "+fp)
 	}
 	if f.dense != "" && !weak {
 		h.see(0.72, f.dense)
@@ -203,15 +231,17 @@ func sqlFeatures(s string) sqlFacts {
 		ntok++
 		switch t.kind {
 		case 'w':
-			if sqlFuncs[t.val] && peekByte(s, j) == '(' {
+			info := sqlWordInfo[t.val]
+			call := info&isFunc != 0 && peekByte(s, j) == '('
+			if call {
 				f.calls++
 			}
-			if sqlKeywords[t.val] || sqlDanger[t.val] || (sqlFuncs[t.val] && peekByte(s, j) == '(') {
+			if info&(isKeyword|isDanger) != 0 || call {
 				f.sqlWords++
 			} else if len(t.val) > 1 {
 				f.words++
 			}
-			if d := dangerName(t.val); d != "" && f.danger == "" &&
+			if d := dangerName(t.val, info); d != "" && f.danger == "" &&
 				(!dangerNeedsCall[d] || peekByte(s, j) == '(') {
 				f.danger = "SQL " + d + " reached from input"
 			}
@@ -284,8 +314,8 @@ func sqlFeatures(s string) sqlFacts {
 
 // dangerName returns the [sqlDanger] entry that word is or qualifies
 // (information_schema.tables), or "".
-func dangerName(word string) string {
-	if sqlDanger[word] {
+func dangerName(word string, info uint8) string {
+	if info&isDanger != 0 {
 		return word
 	}
 	if k := strings.IndexByte(word, '.'); k > 0 && sqlDanger[word[:k]] {

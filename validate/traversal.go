@@ -17,6 +17,11 @@ var sensitiveFiles = []string{
 // that climb out of a base directory, NUL truncation of a file name, and
 // file:// or php:// wrappers.
 func detectTraversal(in *input, c Context) (float64, string) {
+	if !in.nul && !strings.Contains(in.low, "..") && !strings.Contains(in.low, "./") &&
+		!strings.Contains(in.low, ".\\") && !strings.Contains(in.low, "://") &&
+		!strings.Contains(in.low, "0x2e") {
+		return 0, "" // no climb, wrapper or truncation to look at
+	}
 	s := pathForm(in.low)
 	var h hit
 	climbs, first := 0, -1
@@ -37,14 +42,17 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		i = j - 1
 	}
 	target := ""
+	whole := !strings.ContainsAny(strings.TrimSpace(s), " \n\t")
 	for _, f := range sensitiveFiles {
+		if climbs == 0 && !whole && !in.nul {
+			break // a target alone, in running text, means nothing
+		}
 		if strings.Contains(s, f) {
 			target = f
 			break
 		}
 	}
 	value := first >= 0 && !strings.ContainsAny(s[:first], " \n\t")
-	whole := !strings.ContainsAny(strings.TrimSpace(s), " \n\t")
 	switch {
 	case climbs >= 1 && target != "" && value:
 		h.see(0.95, "../ climbs to "+target)

@@ -16,19 +16,22 @@ var xpathFuncs = []string{
 func detectXPath(in *input, c Context) (float64, string) {
 	s := in.sql
 	var h hit
+	q := strings.IndexAny(s[:min(len(s), 64)], "'\"")
+	breakout := false
+	if q >= 0 && valueLike(s[:q]) {
+		rest := strings.TrimLeft(s[q+1:], " )]")
+		breakout = strings.HasPrefix(rest, "or ") || strings.HasPrefix(rest, "and ") ||
+			strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "]")
+	}
+	if !breakout && !valueLike(s) && c == Chat {
+		return 0, "" // XPath in running text counts only in strict context
+	}
 	fn := ""
 	for _, f := range xpathFuncs {
 		if strings.Contains(s, f) {
 			fn = f
 			break
 		}
-	}
-	q := strings.IndexAny(s, "'\"")
-	breakout := false
-	if q >= 0 && valueLike(s[:q]) {
-		rest := strings.TrimLeft(s[q+1:], " )]")
-		breakout = strings.HasPrefix(rest, "or ") || strings.HasPrefix(rest, "and ") ||
-			strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "]")
 	}
 	switch {
 	case breakout && fn != "":

@@ -26,7 +26,9 @@ var execTags = map[string]bool{
 func detectXSS(in *input, c Context) (float64, string) {
 	s := in.low
 	var h hit
-	tags, handlers := 0, 0
+	tags := 0
+	var probe [2]int // starts of tags with attributes, for libinjection
+	nprobe := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '<':
@@ -37,20 +39,25 @@ func detectXSS(in *input, c Context) (float64, string) {
 			tags++
 			end := tagEnd(s, i+1+len(name))
 			attrs := s[i+1+len(name) : end]
+			if len(strings.TrimSpace(attrs)) > 0 && nprobe < len(probe) {
+				probe[nprobe] = i
+				nprobe++
+			}
+			score, what := 0.35, "HTML tag"
 			switch {
 			case name == "script":
-				h.see(0.95, "<script> tag")
+				score, what = 0.95, "tag"
 			case hasHandler(attrs):
-				handlers++
-				h.see(0.93, "<"+name+"> tag with an event handler")
-			case hasScriptURL(compact(attrs)):
-				h.see(0.92, "<"+name+"> tag with a script URL")
-			case execTags[name] && end > i+1+len(name):
-				h.see(0.75, "<"+name+"> tag with attributes")
+				score, what = 0.93, "tag with an event handler"
+			case hasScriptURL(attrs):
+				score, what = 0.92, "tag with a script URL"
+			case execTags[name] && len(attrs) > 0:
+				score, what = 0.75, "tag with attributes"
 			case execTags[name]:
-				h.see(0.5, "<"+name+"> tag")
-			default:
-				h.see(0.35, "HTML tag <"+name+">")
+				score, what = 0.5, "tag"
+			}
+			if h.beats(score) {
+				h.see(score, "<"+name+"> "+what)
 			}
 			if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
 				h.see(min(h.score+0.2, 0.95), "markup breaks out of an attribute")
@@ -76,12 +83,19 @@ func detectXSS(in *input, c Context) (float64, string) {
 	if in.layers > 0 && tags > 0 && h.score >= 0.5 {
 		h.see(min(h.score+0.1, 0.95), h.detail+" (encoded)")
 	}
-	if h.score < 0.7 && libinjection.IsXSS(clip(in.dec, maxXSSScan)) {
-		score := 0.8
-		if tags == 0 && c == Chat {
-			score = 0.5
+	// libinjection's HTML5 tokenizer reads a window at each of the first
+	// tags with attributes (bounded work however long the text); without
+	// a tag its verdict counts only in strict context.
+	if h.score < 0.7 {
+		for _, p := range probe[:nprobe] {
+			if libinjection.IsXSS(in.dec[p:min(len(in.dec), p+256)]) {
+				h.see(0.8, "libinjection HTML5 tokenizer")
+				break
+			}
 		}
-		h.see(score, "libinjection HTML5 tokenizer")
+		if tags == 0 && c == Strict && libinjection.IsXSS(clip(in.dec, maxXSSScan)) {
+			h.see(0.5, "libinjection HTML5 tokenizer")
+		}
 	}
 	if h.score < 0.8 && jsSinkAfterBreakout(s) {
 		h.see(0.8, "string closed then script call")
@@ -187,12 +201,49 @@ func quoteBefore(s string, i int) bool {
 	return false
 }
 
+// scriptURLs are URL schemes and CSS functions that run script.
+var scriptURLs = []string{"javascript:", "vbscript:", "data:text/html", "livescript:",
+	"expression("}
+
 // hasScriptURL reports whether tag attributes hold a javascript:, vbscript:
-// or data:text/html URL.
+// or data:text/html URL, ignoring white space inside it (jav	ascript:) as
+// browsers do.
 func hasScriptURL(attrs string) bool {
-	return strings.Contains(attrs, "javascript:") || strings.Contains(attrs, "vbscript:") ||
-		strings.Contains(attrs, "data:text/html") || strings.Contains(attrs, "livescript:") ||
-		strings.Contains(attrs, "expression(")
+	for _, u := range scriptURLs {
+		if containsSpaced(attrs, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsSpaced reports whether s holds needle with any white space between
+// its bytes. needle[0] is found with IndexByte, so the scan stays linear
+// for the short needles used here.
+func containsSpaced(s, needle string) bool {
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], needle[0])
+		if k < 0 {
+			return false
+		}
+		i += k
+		j, n := i, 0
+		for j < len(s) && n < len(needle) && j-i < 4*len(needle) {
+			switch {
+			case s[j] == needle[n]:
+				n++
+			case !isSpace(s[j]):
+				j = len(s)
+				continue
+			}
+			j++
+		}
+		if n == len(needle) {
+			return true
+		}
+		i++
+	}
+	return false
 }
 
 // jsSinks are JavaScript calls and properties that read secrets or run
@@ -225,8 +276,8 @@ func jsSinkValue(s string) string {
 func jsSinkAfterBreakout(s string) bool {
 	for _, sink := range []string{"alert", "prompt", "confirm", "eval", "document.cookie",
 		"fromcharcode", "document.write", "window.location"} {
-		k := strings.Index(s, sink)
-		if k < 0 || k > 64 {
+		k := strings.Index(s[:min(len(s), 64+len(sink))], sink)
+		if k < 0 {
 			continue
 		}
 		q := strings.IndexAny(s[:k], "'\"`")

@@ -1,0 +1,108 @@
+package validate
+
+// Compare before and after a change with:
+//
+//	go test -run='^$' -bench=. -benchmem -count=10 ./validate > old.txt
+//	(make the change)
+//	go test -run='^$' -bench=. -benchmem -count=10 ./validate > new.txt
+//	benchstat old.txt new.txt
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chatText returns about n bytes of chat-like text: prose with pasted SQL,
+// HTML, paths and shell, the mix the chat context must let through.
+func chatText(n int) string {
+	parts := []string{
+		"Why is SELECT * FROM orders WHERE customer_id = 42 so slow on a big table? ",
+		"I don't understand what <div class=\"row\"> does in Bootstrap. ",
+		"My file is at C:\\Users\\ana\\Documents\\plan.xlsx and ../data/input.csv. ",
+		"How do I run ls -la | grep log in bash without errors? ",
+		"If x < 10 and y > 3, is x*y always below 30? It's a quiz question. ",
+		"Quelle est la différence entre une jointure et une sous-requête ? ",
+	}
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(parts[i%len(parts)])
+	}
+	return b.String()[:n]
+}
+
+// adversarial returns inputs of about n bytes built to be slow: long runs of
+// escapes, quotes, comment openers, climbs, tags and template delimiters.
+func adversarial(n int) map[string]string {
+	rep := func(unit string) string { return strings.Repeat(unit, n/len(unit)+1)[:n] }
+	return map[string]string{
+		"percent":   rep("%25"),
+		"entities":  rep("&#x26;"),
+		"quotes":    rep("'"),
+		"comments":  rep("/*"),
+		"climbs":    rep("..%c0"),
+		"tags":      rep("<a "),
+		"templates": rep("{{"),
+		"dollars":   rep("$("),
+		"ldap":      rep(")("),
+		"newlines":  rep("%0d%0a"),
+		"handlers":  rep("<x onx"),
+		"unions":    rep("union "),
+		"semicolon": rep(";a "),
+	}
+}
+
+func BenchmarkCheckChat(b *testing.B) {
+	v := mustNew(b, Config{})
+	for _, n := range []int{100, 1 << 10, 64 << 10, 1 << 20} {
+		text := chatText(n)
+		b.Run(fmt.Sprintf("%dB", n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for b.Loop() {
+				v.Check(text, Chat)
+			}
+		})
+	}
+}
+
+// BenchmarkCheckLatency times each call on a 1 KiB chat message and reports
+// the median and 99th percentile.
+func BenchmarkCheckLatency(b *testing.B) {
+	v := mustNew(b, Config{})
+	text := chatText(1 << 10)
+	var times []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		v.Check(text, Chat)
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(times[len(times)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+func BenchmarkCheckAdversarial(b *testing.B) {
+	v := mustNew(b, Config{})
+	for _, n := range []int{1 << 10, 64 << 10} {
+		adv := adversarial(n)
+		names := make([]string, 0, len(adv))
+		for k := range adv {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			text := adv[name]
+			b.Run(fmt.Sprintf("%s/%dB", name, n), func(b *testing.B) {
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					v.Check(text, Chat)
+				}
+			})
+		}
+	}
+}
