@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -13,11 +14,13 @@ import (
 
 // Cookie format, version 1 (all of it base64url without padding):
 //
-//	version(1) | nonce(24) | XChaCha20-Poly1305(plaintext, ad) | tag(16)
+//	version(1) | key id(4) | nonce(24) | XChaCha20-Poly1305(plaintext, ad) | tag(16)
 //	plaintext = created(8) | last_seen(8) | len(id)(1) | id | user
 //	ad        = version(1) | cookie name
 //
-// Times are big-endian Unix seconds. The version and the cookie name are
+// Times are big-endian Unix seconds. The key id, derived from the secret
+// with HKDF, picks the ring key to open with, so opening costs one AEAD
+// call however long the ring is. The version and the cookie name are
 // authenticated, so a value sealed for another cookie or format fails to
 // open.
 const (
@@ -26,7 +29,8 @@ const (
 	// MaxUserLen is the longest user name a session can carry, in bytes.
 	MaxUserLen = 128
 
-	headerLen   = 1 + chacha20poly1305.NonceSizeX
+	nonceAt     = 1 + keyIDLen
+	headerLen   = nonceAt + chacha20poly1305.NonceSizeX
 	plainFixed  = 8 + 8 + 1
 	maxPlainLen = plainFixed + maxIDLen + MaxUserLen
 	minRawLen   = headerLen + plainFixed + 1 + chacha20poly1305.Overhead
@@ -56,40 +60,68 @@ func (m *Manager) Seal(s Session) (string, error) {
 	case s.LastSeen.Before(s.Created):
 		return "", errors.New("seal session: last seen before created")
 	}
-	var plain [maxPlainLen]byte
+	sc := getScratch()
+	defer putScratch(sc)
+	plain := sc.plain[:]
 	binary.BigEndian.PutUint64(plain[0:], uint64(s.Created.Unix()))
 	binary.BigEndian.PutUint64(plain[8:], uint64(s.LastSeen.Unix()))
 	plain[16] = byte(len(s.ID))
 	n := plainFixed + copy(plain[plainFixed:], s.ID)
 	n += copy(plain[n:], s.User)
 
-	var raw [maxRawLen]byte
+	raw := sc.raw[:]
 	raw[0] = formatVersion
-	nonce := raw[1:headerLen]
-	rand.Read(nonce)
+	copy(raw[1:nonceAt], m.keys.ids[0][:])
+	nonce := raw[nonceAt:headerLen]
+	rand.Read(nonce) // never returns an error
 	sealed := m.keys.seal[0].Seal(raw[:headerLen], nonce, plain[:n], m.ad)
-	return cookieEncoding.EncodeToString(sealed), nil
+	cookieEncoding.Encode(sc.enc[:], sealed)
+	return string(sc.enc[:cookieEncoding.EncodedLen(len(sealed))]), nil
 }
 
-// Open decodes and authenticates a cookie value with every key of the ring,
-// then checks its idle and absolute timeouts. Every failure is an error
+// scratch holds the buffers of one Seal or Open. They come from a pool
+// because the AEAD is called through an interface, which would move stack
+// buffers to the heap on every call.
+type scratch struct {
+	raw   [maxRawLen]byte
+	plain [maxPlainLen]byte
+	enc   [maxEncodedLen]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// putScratch wipes the plaintext, which holds the session id, and returns
+// sc to the pool.
+func putScratch(sc *scratch) {
+	clear(sc.plain[:])
+	scratchPool.Put(sc)
+}
+
+// Open decodes a cookie value, authenticates it with the ring key its key
+// id names, then checks its idle and absolute timeouts. Every failure is an error
 // matching [ErrNoSession]; Open does not consult the store.
 func (m *Manager) Open(v string) (Session, error) {
 	if len(v) < minEncodedLen || len(v) > maxEncodedLen || !isBase64URL(v) {
 		return Session{}, errMalformed
 	}
-	var enc [maxEncodedLen]byte
-	n := copy(enc[:], v)
-	var raw [maxRawLen]byte
-	rn, err := cookieEncoding.Decode(raw[:], enc[:n])
+	sc := getScratch()
+	defer putScratch(sc)
+	n := copy(sc.enc[:], v)
+	raw := sc.raw[:]
+	rn, err := cookieEncoding.Decode(raw, sc.enc[:n])
 	if err != nil || rn < minRawLen || raw[0] != formatVersion {
 		return Session{}, errMalformed
 	}
-	nonce, sealed := raw[1:headerLen], raw[headerLen:rn]
-	var buf [maxPlainLen]byte
+	id, nonce, sealed := raw[1:nonceAt], raw[nonceAt:headerLen], raw[headerLen:rn]
 	var plain []byte
-	for _, aead := range m.keys.seal {
-		if plain, err = aead.Open(buf[:0], nonce, sealed, m.ad); err == nil {
+	err = errUnopenable
+	for i, aead := range m.keys.seal {
+		if string(m.keys.ids[i][:]) != string(id) {
+			continue
+		}
+		if plain, err = aead.Open(sc.plain[:0], nonce, sealed, m.ad); err == nil {
 			break
 		}
 	}

@@ -20,6 +20,8 @@ const (
 	hkdfSalt      = "bulwark session keyring"
 	hkdfInfoSeal  = "bulwark/session/seal/v1"
 	hkdfInfoCSRF  = "bulwark/csrf/token/v1"
+	hkdfInfoKeyID = "bulwark/session/key-id/v1"
+	keyIDLen      = 4
 	subkeyLen     = 32
 	envCurrentKey = "SESSION_SECRET_KEY"
 	envPrevKeys   = "SESSION_SECRET_KEY_PREVIOUS"
@@ -33,8 +35,9 @@ const (
 //
 // A Keyring is immutable and safe for concurrent use.
 type Keyring struct {
-	seal []cipher.AEAD // current first
-	csrf [][]byte      // current first
+	seal []cipher.AEAD    // current first
+	ids  [][keyIDLen]byte // names seal[i] in cookies
+	csrf [][]byte         // current first
 }
 
 // NewKeyring derives the subkeys of current and of every previous secret
@@ -91,11 +94,16 @@ func (k *Keyring) add(secret []byte) error {
 	if err != nil {
 		return fmt.Errorf("derive csrf key: %w", err)
 	}
+	id, err := hkdf.Key(sha256.New, secret, []byte(hkdfSalt), hkdfInfoKeyID, keyIDLen)
+	if err != nil {
+		return fmt.Errorf("derive key id: %w", err)
+	}
 	aead, err := chacha20poly1305.NewX(sealKey)
 	if err != nil {
 		return fmt.Errorf("create aead: %w", err)
 	}
 	k.seal = append(k.seal, aead)
+	k.ids = append(k.ids, [keyIDLen]byte(id))
 	k.csrf = append(k.csrf, csrfKey)
 	return nil
 }
