@@ -9,7 +9,7 @@ import (
 // Normalize folds text into the form the rules and the model read: lower case,
 // accents removed, full-width and mathematical letters, Unicode confusables
 // and tag characters mapped to ASCII, zero-width and bidi controls dropped,
-// runs of whitespace collapsed, leetspeak undone inside words that mix letters
+// runs of whitespace collapsed to one space or one newline, leetspeak undone inside words that mix letters
 // and digits, and spaced-out letters ("i g n o r e") joined.
 //
 // Normalize is idempotent: Normalize(Normalize(s)) == Normalize(s).
@@ -26,12 +26,13 @@ func Normalize(s string) string {
 }
 
 // fold maps every rune with foldRune and decomposed and turns each run of
-// whitespace into one space, or two when the run is wider than one space
-// (a word break inside letter-spaced text).
+// whitespace into a newline when it holds one, else into one space, or two
+// when the run is wider than one space (a word break inside letter-spaced
+// text).
 func fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	ws := 0
+	ws, nl := 0, false
 	for _, r := range s {
 		r = foldRune(r)
 		switch {
@@ -42,15 +43,19 @@ func fold(s string) string {
 			if r != ' ' {
 				ws++
 			}
+			nl = nl || r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029
 			continue
 		}
-		if ws > 0 && b.Len() > 0 {
+		switch {
+		case b.Len() == 0:
+		case nl:
+			b.WriteByte('\n')
+		case ws == 1:
 			b.WriteByte(' ')
-			if ws > 1 {
-				b.WriteByte(' ')
-			}
+		case ws > 1:
+			b.WriteString("  ")
 		}
-		ws = 0
+		ws, nl = 0, false
 		if d, ok := decomposed[r]; ok {
 			b.WriteString(d)
 			continue
@@ -178,7 +183,7 @@ func fixWords(s string) string {
 	changed := false
 	start := 0
 	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != ' ' {
+		if i < len(s) && s[i] != ' ' && s[i] != '\n' {
 			continue
 		}
 		w := s[start:i]
@@ -193,7 +198,7 @@ func fixWords(s string) string {
 			b.WriteString(w)
 		}
 		if changed && i < len(s) {
-			b.WriteByte(' ')
+			b.WriteByte(s[i])
 		}
 		start = i + 1
 	}

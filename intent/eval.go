@@ -1,0 +1,143 @@
+package intent
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/bulwarkhq/bulwark/scan"
+)
+
+// ModelInfo records where the embedded model came from and what it reached.
+// It is written next to the weights by `bulwark intent train`.
+type ModelInfo struct {
+	DataSHA256  string                `json:"data_sha256"` // sha256 of train.jsonl
+	DevSHA256   string                `json:"dev_sha256"`
+	AugSHA256   string                `json:"augment_sha256"` // sha256 of testdata/augment.jsonl
+	Bits        int                   `json:"bits"`
+	TrainRows   int                   `json:"train_rows"`
+	AugmentRows int                   `json:"augment_rows"`
+	Examples    int                   `json:"message_examples"`
+	LineExs     int                   `json:"line_examples"`
+	Thresholds  map[scan.Kind]float64 `json:"thresholds"`
+	Dev         map[string]Count      `json:"dev"` // figures on dev.jsonl by group
+}
+
+// Count holds detection figures for one group of rows.
+type Count struct {
+	Attacks  int `json:"attacks"`
+	Detected int `json:"detected"`
+	Benign   int `json:"benign"`
+	FalsePos int `json:"false_positives"`
+}
+
+// Recall is the share of attacks detected.
+func (c Count) Recall() float64 { return ratio(c.Detected, c.Attacks) }
+
+// FPR is the share of benign rows flagged.
+func (c Count) FPR() float64 { return ratio(c.FalsePos, c.Benign) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Scored is one row with its analysis.
+type Scored struct {
+	Row      Row
+	Analysis Analysis
+}
+
+// ScoreRows scores every row (no judge, no modes).
+func (d *Detector) ScoreRows(rows []Row) []Scored {
+	out := make([]Scored, len(rows))
+	for i, r := range rows {
+		out[i] = Scored{r, d.Score(r.Text)}
+	}
+	return out
+}
+
+// flagged reports whether any kind reaches its threshold.
+func (d *Detector) flagged(a Analysis) bool {
+	for i := range kinds {
+		if a.Scores[i] >= d.thresholds[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// Evaluate counts detections and false positives overall ("all") and by
+// "source:", "kind:", "lang:" and "group:" of the rows.
+func (d *Detector) Evaluate(scored []Scored) map[string]Count {
+	out := map[string]Count{}
+	for _, s := range scored {
+		hit := d.flagged(s.Analysis)
+		keys := []string{"all", "kind:" + string(s.Row.Kind)}
+		for _, kv := range [][2]string{{"source:", s.Row.Source}, {"lang:", s.Row.Lang}, {"group:", s.Row.Group}} {
+			if kv[1] != "" {
+				keys = append(keys, kv[0]+kv[1])
+			}
+		}
+		for _, k := range keys {
+			c := out[k]
+			if s.Row.Attack() {
+				c.Attacks++
+				if hit {
+					c.Detected++
+				}
+			} else {
+				c.Benign++
+				if hit {
+					c.FalsePos++
+				}
+			}
+			out[k] = c
+		}
+	}
+	return out
+}
+
+// Misses returns the attacks not detected and the benign rows flagged.
+func (d *Detector) Misses(scored []Scored) (missed, falsePos []Scored) {
+	for _, s := range scored {
+		switch hit := d.flagged(s.Analysis); {
+		case s.Row.Attack() && !hit:
+			missed = append(missed, s)
+		case !s.Row.Attack() && hit:
+			falsePos = append(falsePos, s)
+		}
+	}
+	return missed, falsePos
+}
+
+// Threshold bounds used by Tune.
+const (
+	minThreshold = 0.5
+	maxThreshold = 0.99
+)
+
+// Tune sets each kind's threshold just above the (allow+1)-th highest score
+// that benign rows reach for that kind, within [0.5, 0.99], and returns the
+// thresholds. Tune it on development data only.
+func (d *Detector) Tune(scored []Scored, allow int) map[scan.Kind]float64 {
+	out := map[scan.Kind]float64{}
+	for i, k := range kinds {
+		var benign []float64
+		for _, s := range scored {
+			if !s.Row.Attack() {
+				benign = append(benign, s.Analysis.Scores[i])
+			}
+		}
+		slices.SortFunc(benign, func(a, b float64) int { return cmp.Compare(b, a) })
+		t := minThreshold
+		if allow < len(benign) {
+			t = max(t, benign[allow]+0.01)
+		}
+		t = min(t, maxThreshold)
+		d.thresholds[i] = t
+		out[k] = t
+	}
+	return out
+}

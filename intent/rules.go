@@ -1,0 +1,245 @@
+package intent
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/scan"
+)
+
+// rule is one phrase family. Rules read normalised text (lower case, no
+// accents, single spaces), so patterns are written that way.
+type rule struct {
+	name     string
+	kind     scan.Kind
+	strength float64 // evidence in 0..1 when the rule matches
+	re       *regexp.Regexp
+}
+
+// ruleSpec is the source form of a rule, kept in the per-kind tables.
+type ruleSpec struct {
+	name     string
+	strength float64
+	anchors  string // space-separated word prefixes (or literals for CJK and symbols)
+	pattern  string
+}
+
+// ruleSet holds the compiled rules and an index of their anchors.
+type ruleSet struct {
+	rules   []rule
+	nAnchor int
+	ruleAnc [][]int                 // rule index -> anchor ids
+	byKey   map[string][]wordAnchor // first 2 or 3 bytes -> word anchors
+	subs    []subAnchor             // anchors that are not plain words (CJK, symbols)
+}
+
+// wordAnchor matches any word that starts with prefix.
+type wordAnchor struct {
+	prefix string
+	id     int
+}
+
+// subAnchor matches anywhere in a segment.
+type subAnchor struct {
+	text string
+	id   int
+}
+
+// buildRules compiles the rule tables of every kind.
+func buildRules() (*ruleSet, error) {
+	rs := &ruleSet{byKey: map[string][]wordAnchor{}}
+	ids := map[string]int{}
+	for _, t := range []struct {
+		kind  scan.Kind
+		specs []ruleSpec
+	}{
+		{scan.PromptInjection, promptInjectionRules},
+		{scan.Jailbreak, jailbreakRules},
+		{scan.SystemManipulation, systemRules},
+	} {
+		for _, s := range t.specs {
+			re, err := regexp.Compile(s.pattern)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s: %v", s.name, err)
+			}
+			var ai []int
+			for _, a := range strings.Fields(s.anchors) {
+				id, ok := ids[a]
+				if !ok {
+					id = rs.nAnchor
+					rs.nAnchor++
+					ids[a] = id
+					rs.addAnchor(a, id)
+				}
+				ai = append(ai, id)
+			}
+			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, re})
+			rs.ruleAnc = append(rs.ruleAnc, ai)
+		}
+	}
+	return rs, nil
+}
+
+func (rs *ruleSet) addAnchor(a string, id int) {
+	for i := 0; i < len(a); i++ {
+		if !isWordByte(a[i]) || a[i] >= 0x80 {
+			rs.subs = append(rs.subs, subAnchor{a, id})
+			return
+		}
+	}
+	key := a[:min(3, len(a))]
+	rs.byKey[key] = append(rs.byKey[key], wordAnchor{a, id})
+}
+
+// ruleHit is one rule that matched one view.
+type ruleHit struct {
+	rule   *rule
+	source string // the view it matched in
+	quoted bool   // the match is quoted or given as an example
+}
+
+// quotedDiscount scales the strength of a rule whose match is mentioned
+// rather than used: in quotes, or after "such as", "for example" and the like.
+const quotedDiscount = 0.3
+
+// mentionCue are words that introduce an example of a phrase, not a use.
+var mentionCue = regexp.MustCompile(`\b(?:like|such as|for example|for instance|e\.g\.|example|contains?|containing|says?|` +
+	`phrases?|attacks?|called|known as|means|meaning|detect|flag|classify|injections?)\W{0,4}$`)
+
+// quoted reports whether seg[lo:hi] is quoted or introduced as an example.
+func quoted(seg string, lo, hi int) bool {
+	before := seg[max(0, lo-3):lo]
+	after := seg[hi:min(len(seg), hi+40)]
+	if strings.ContainsAny(before, "\"'`") && strings.ContainsAny(after, "\"'`") {
+		return true
+	}
+	return mentionCue.MatchString(seg[max(0, lo-40):lo])
+}
+
+// Segments longer than maxSegment are cut into overlapping pieces so that
+// the regular expressions run on short inputs, where they are fast.
+const (
+	maxSegment     = 600
+	segmentOverlap = 150
+)
+
+// match appends the rules matching text to hits, once per rule. Rules are
+// tried segment by segment (sentences and lines), and only when one of their
+// anchors occurs in the segment. stamp is scratch space of len rs.nAnchor.
+func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []ruleHit {
+	first := len(hits)
+	gen := uint32(0)
+	for i := range stamp {
+		stamp[i] = 0
+	}
+	for seg := range segments(text) {
+		gen++
+		rs.markAnchors(seg, stamp, gen)
+	rules:
+		for i := range rs.rules {
+			for _, h := range hits[first:] {
+				if h.rule == &rs.rules[i] {
+					continue rules
+				}
+			}
+			for _, a := range rs.ruleAnc[i] {
+				if stamp[a] == gen {
+					if loc := rs.rules[i].re.FindStringIndex(seg); loc != nil {
+						hits = append(hits, ruleHit{&rs.rules[i], source, quoted(seg, loc[0], loc[1])})
+					}
+					break
+				}
+			}
+		}
+	}
+	return hits
+}
+
+// markAnchors stamps the anchors present in seg with gen.
+func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) {
+	start := -1
+	ascii := true
+	for i := 0; i <= len(seg); i++ {
+		if i < len(seg) {
+			c := seg[i]
+			if c >= 0x80 {
+				ascii = false
+			}
+			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+		}
+		if start >= 0 {
+			w := seg[start:i]
+			for _, n := range [2]int{2, 3} {
+				if len(w) < n {
+					break
+				}
+				for _, a := range rs.byKey[w[:n]] {
+					if strings.HasPrefix(w, a.prefix) {
+						stamp[a.id] = gen
+					}
+				}
+			}
+			start = -1
+		}
+	}
+	for _, a := range rs.subs {
+		if (a.text[0] < 0x80 || !ascii) && strings.Contains(seg, a.text) {
+			stamp[a.id] = gen
+		}
+	}
+}
+
+// segments yields the sentences and lines of a normalised text; pieces
+// longer than maxSegment are cut at spaces with some overlap.
+func segments(text string) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		start := 0
+		for i := 0; i < len(text); i++ {
+			end := 0 // bytes after i that end the segment
+			switch c := text[i]; {
+			case c == '\n':
+				end = 1
+			case (c == '.' || c == '?' || c == '!' || c == ';') && (i+1 == len(text) || text[i+1] == ' '):
+				end = 1
+			case c == 0xE3 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x82: // 。
+				end = 3
+			}
+			if end == 0 {
+				continue
+			}
+			if !emitPieces(text[start:i+end], yield) {
+				return
+			}
+			start = i + end
+			i = start - 1
+		}
+		emitPieces(text[start:], yield)
+	}
+}
+
+// emitPieces yields s, or overlapping pieces of it when it is long.
+func emitPieces(s string, yield func(string) bool) bool {
+	for len(s) > maxSegment {
+		cut := maxSegment
+		for j := maxSegment; j > maxSegment/2; j-- {
+			if s[j] == ' ' {
+				cut = j
+				break
+			}
+		}
+		if !yield(s[:cut]) {
+			return false
+		}
+		s = s[max(cut-segmentOverlap, 1):]
+	}
+	if strings.TrimSpace(s) == "" {
+		return true
+	}
+	return yield(s)
+}
