@@ -104,3 +104,10 @@ func (m *MemoryFailures) evict(now time.Time) {
 		delete(m.entries, soonest)
 	}
 }
+
+// Len reports how many keys are tracked.
+func (m *MemoryFailures) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries)
+}
