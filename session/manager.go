@@ -71,6 +71,7 @@ type Manager struct {
 	absolute time.Duration
 	refresh  time.Duration
 	now      func() time.Time
+	handler  handlerState
 }
 
 // NewManager returns a Manager that seals cookies with k and records
