@@ -86,7 +86,9 @@ func Example() {
 	login := do("POST", "/api/auth/login", "", "")
 	c := login.Result().Cookies()[0]
 	cookie := c.Name + "=" + c.Value
-	var body struct{ CSRFToken string `json:"csrf_token"` }
+	var body struct {
+		CSRFToken string `json:"csrf_token"`
+	}
 	json.NewDecoder(login.Body).Decode(&body)
 
 	fmt.Println("with token:", do("POST", "/api/chat", cookie, body.CSRFToken).Code)
