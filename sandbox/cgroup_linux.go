@@ -225,7 +225,7 @@ func (rc *runCgroup) remove() error {
 // still finishes the exit of its last processes.
 func rmdirRetry(dir string) error {
 	var err error
-	for range 100 {
+	for range 500 {
 		err = unix.Rmdir(dir)
 		if err == nil || errors.Is(err, unix.ENOENT) {
 			return nil

@@ -86,6 +86,7 @@ func buildRoot(s setupMsg) (string, error) {
 	if err := mountProc(); err != nil {
 		return "mount /proc", err
 	}
+
 	for _, d := range []string{"tmp", "work"} {
 		if err := os.Mkdir(filepath.Join(newRoot, d), 0o755); err != nil {
 			return "make /" + d, err
@@ -198,6 +199,12 @@ func mountProc() error {
 		if err := unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|flags, "mode=0555"); err != nil {
 			return fmt.Errorf("mask %s: %w", d, err)
 		}
+	}
+	// A second layer under seccomp: no user namespaces below this one. The
+	// limit is the sandbox's own; /proc/sys turns read-only just below.
+	err := os.WriteFile(filepath.Join(proc, "sys/user/max_user_namespaces"), []byte("0"), 0)
+	if err != nil {
+		return fmt.Errorf("disable nested user namespaces: %w", err)
 	}
 	for _, d := range readOnlyProc {
 		p := filepath.Join(proc, d)

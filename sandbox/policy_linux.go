@@ -2,18 +2,6 @@ package sandbox
 
 import "golang.org/x/sys/unix"
 
-// Rule is one entry of the syscall policy: the syscall Nr is refused with
-// Errno, either always or, when Arg is not negative, only when that argument
-// matches.
-type Rule struct {
-	Name  string
-	Nr    uint32
-	Arg   int    // argument index checked, or -1 for every call
-	Mask  uint32 // refuse when the argument's low 32 bits share a bit with Mask
-	Equal uint32 // refuse when the argument's low 32 bits equal Equal (Mask zero)
-	Errno unix.Errno
-}
-
 // nsFlags are the clone flags that create namespaces.
 const nsFlags = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID |
 	unix.CLONE_NEWNET | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS |

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -58,7 +59,7 @@ func (p *Pool) fill() {
 		select {
 		case p.ready <- sb:
 		case <-p.done:
-			sb.discard()
+			_ = sb.discard() // Close waits for this goroutine, not for its errors
 			return
 		}
 	}
@@ -84,19 +85,24 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 	return sb.run(ctx, spec)
 }
 
-// Close stops the pool and destroys its warm sandboxes.
+// Close stops the pool and destroys its warm sandboxes. The error says what
+// could not be cleaned up.
 func (p *Pool) Close() error {
+	var errs []error
 	p.once.Do(func() {
 		close(p.done)
 		p.wg.Wait()
 		for {
 			select {
 			case sb := <-p.ready:
-				sb.discard()
+				errs = append(errs, sb.discard())
 			default:
 				return
 			}
 		}
 	})
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close sandbox pool: %w", err)
+	}
 	return nil
 }

@@ -53,7 +53,7 @@ var runSeq atomic.Uint64
 
 // start creates the namespaces, the cgroup and the file system of a sandbox,
 // and returns when the init waits for its program.
-func start(binds []Bind) (sb *sandbox, err error) {
+func start(binds []Bind) (_ *sandbox, err error) {
 	caps := Probe()
 	if !caps.UserNamespaces {
 		return nil, &SetupError{"check host", errors.New(caps.UserNSDetail)}
@@ -64,7 +64,7 @@ func start(binds []Bind) (sb *sandbox, err error) {
 			undo.run()
 		}
 	}()
-	sb = &sandbox{exited: make(chan struct{}), reports: make(chan reportMsg, 2),
+	sb := &sandbox{exited: make(chan struct{}), reports: make(chan reportMsg, 2),
 		degraded: caps.Degraded()}
 	attr := &syscall.SysProcAttr{
 		Cloneflags: unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNS |
@@ -168,14 +168,14 @@ func (sb *sandbox) kill() {
 }
 
 // discard tears down a sandbox that will not run anything.
-func (sb *sandbox) discard() {
+func (sb *sandbox) discard() error {
 	sb.kill()
 	<-sb.exited
 	sb.closeStreams()
-	if sb.cg != nil {
-		_ = sb.cg.kill()
-		_ = sb.cg.remove()
+	if sb.cg == nil {
+		return nil
 	}
+	return errors.Join(sb.cg.kill(), sb.cg.remove())
 }
 
 func (sb *sandbox) closeStreams() {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package script_test
 
 import (
@@ -18,7 +20,10 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	if shared != nil {
-		shared.Close()
+		if err := shared.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	if code == 0 && os.Geteuid() == 0 {
 		if err := leftovers(false); err != nil {

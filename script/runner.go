@@ -27,6 +27,10 @@ type Config struct {
 	MaxCodeBytes    int           // largest code; default 256 KiB
 	MaxStdinBytes   int           // largest standard input; default 1 MiB
 	OutputBytes     int64         // bytes kept per output stream; default 1 MiB
+	// CgroupParent is the cgroup the sandbox creates for its runs, relative
+	// to the process's own cgroup unless absolute; default "bulwark". It
+	// takes effect only before the first sandbox of the process starts.
+	CgroupParent string
 }
 
 func (c Config) withDefaults() Config {
@@ -94,6 +98,9 @@ type Runner struct {
 // pool. It fails when no language can run or the host cannot sandbox.
 func NewRunner(cfg Config) (*Runner, error) {
 	cfg = cfg.withDefaults()
+	if cfg.CgroupParent != "" {
+		sandbox.CgroupParentName = cfg.CgroupParent
+	}
 	caps := sandbox.Probe()
 	if !caps.UserNamespaces {
 		return nil, fmt.Errorf("new script runner: %w", errors.New(caps.UserNSDetail))
