@@ -283,12 +283,17 @@ func inWordNoise(s string, i int) int {
 	return 0
 }
 
+// skippable reports bytes allowed between a separator and a command.
+func skippable(c byte) bool {
+	return isSpace(c) || strings.IndexByte(`'"{(+`+"`@", c) >= 0
+}
+
 // commandAt returns the command name starting at s[i] (after spaces,
 // quotes, braces and parentheses), or "" when none is there.
 func commandAt(s string, i int) string {
-	for i < len(s) && (isSpace(s[i]) || s[i] == '\'' || s[i] == '"' || s[i] == '{' ||
-		s[i] == '(' || s[i] == '+' || s[i] == '`' || s[i] == '@') {
-		i++
+	// Look at most a few bytes ahead, so a run of separators costs
+	// linear time in all.
+	for lim := i + 8; i < len(s) && i < lim && skippable(s[i]); i++ {
 	}
 	if i >= len(s) {
 		return ""

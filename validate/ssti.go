@@ -9,6 +9,9 @@ import "strings"
 func detectSSTI(in *input, c Context) (float64, string) {
 	s := in.low
 	var h hit
+	// next remembers, per closing delimiter, where it next occurs, so
+	// each is searched for once per stretch of text: linear overall.
+	next := map[string]int{}
 	for i := 0; i+1 < len(s); i++ {
 		open, close := "", ""
 		switch {
@@ -27,9 +30,17 @@ func detectSSTI(in *input, c Context) (float64, string) {
 		default:
 			continue
 		}
-		body := s[i+len(open):]
-		end := strings.Index(body[:min(len(body), 4096)], close)
-		closed := end >= 0
+		start := i + len(open)
+		at, seen := next[close]
+		if !seen || at >= 0 && at < start {
+			at = strings.Index(s[start:], close)
+			if at >= 0 {
+				at += start
+			}
+			next[close] = at
+		}
+		body := s[start:]
+		end, closed := at-start, at >= 0 && at-start <= 4096
 		if !closed {
 			end = min(len(body), 256)
 		}

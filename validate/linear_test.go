@@ -1,0 +1,55 @@
+package validate
+
+import (
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestLinearWork checks that doubling an input at most about doubles the
+// work, for chat text and for every adversarial shape. Work is measured two
+// ways: bytes allocated (deterministic) and the fastest of several timed
+// runs (robust to a busy machine, but still wall time).
+func TestLinearWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test; run without -short")
+	}
+	v := mustNew(t, Config{})
+	const n = 32 << 10
+	small, large := adversarial(n), adversarial(2*n)
+	small["chat"], large["chat"] = chatText(n), chatText(2*n)
+	names := make([]string, 0, len(small))
+	for k := range small {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			a1, t1 := work(v, small[name])
+			a2, t2 := work(v, large[name])
+			if a1 > 0 && float64(a2) > 3*float64(a1)+4096 {
+				t.Errorf("allocated %d bytes for %d bytes of input but %d for %d", a1, n, a2, 2*n)
+			}
+			if float64(t2) > 3*float64(t1) {
+				t.Errorf("took %v for %d bytes but %v for %d (more than 3x)", t1, n, t2, 2*n)
+			}
+		})
+	}
+}
+
+// work returns the bytes allocated by one Check of text and the fastest of
+// seven timed Checks.
+func work(v *Validator, text string) (uint64, time.Duration) {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	v.Check(text, Strict)
+	runtime.ReadMemStats(&m1)
+	best := time.Duration(1 << 62)
+	for range 7 {
+		start := time.Now()
+		v.Check(text, Strict)
+		best = min(best, time.Since(start))
+	}
+	return m1.TotalAlloc - m0.TotalAlloc, best
+}
