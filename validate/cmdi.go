@@ -75,7 +75,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			}
 			if cmd != "" {
 				score := 0.5
-				if valueLike(s[:i]) || lead {
+				if valueLike(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
 					score = 0.9
 				}
 				if h.beats(score) {
@@ -273,6 +273,11 @@ func inWordNoise(s string, i int) int {
 	switch {
 	case (c == '\'' || c == '"' || c == '`') && d == c:
 		return 2
+	case c == '\'' || c == '"':
+		// A quote inside a word: c'a't.
+		if isAlpha(d) || d == '/' {
+			return 1
+		}
 	case c == '\\' && isAlpha(d):
 		return 1
 	case c == '$' && strings.IndexByte("@?*$_#!-", d) >= 0:

@@ -194,3 +194,25 @@ func logTable(t *testing.T, res map[string]*tally) {
 		}
 	}
 }
+
+// TestOwnCorpus runs the self-written corpora in testdata/: obfuscated
+// attacks must all be blocked and benign lookalikes all allowed, in the chat
+// context.
+func TestOwnCorpus(t *testing.T) {
+	v, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readCorpus(t, "testdata") {
+		t.Run(r.Kind+"/"+r.ID, func(t *testing.T) {
+			vd := v.Check(r.Text, Chat)
+			if r.Label == "benign" && !vd.Allowed {
+				f, _ := vd.Blocking()
+				t.Errorf("benign text blocked as %s (%.2f %s): %q", f.Kind, f.Score, f.Detail, r.Text)
+			}
+			if r.Label == "attack" && vd.Allowed {
+				t.Errorf("%s attack allowed: %q", r.Kind, r.Text)
+			}
+		})
+	}
+}

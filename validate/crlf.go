@@ -15,6 +15,18 @@ var headerNames = []string{
 // body. Plain newlines in chat text are normal and score low.
 func detectCRLF(in *input, c Context) (float64, string) {
 	s := in.low
+	if k := strings.Index(s, "\u560a"); k >= 0 || strings.Contains(s, "\u560d") {
+		// 嘊 and 嘍 (U+560A, U+560D) become LF and CR where a server
+		// keeps only the low byte of each character in a header.
+		k = max(k, strings.Index(s, "\u560d"))
+		j := k + len("\u560a")
+		for strings.HasPrefix(s[j:], "\u560a") || strings.HasPrefix(s[j:], "\u560d") {
+			j += len("\u560a")
+		}
+		if headerLineAt(s, j) != "" {
+			return 0.9, "U+560A/U+560D (low bytes LF/CR) then a header"
+		}
+	}
 	if !strings.ContainsAny(s, "\r\n") {
 		return 0, ""
 	}

@@ -542,7 +542,8 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 		return
 	}
 	lit := func(t sqlTok) bool { return bareNumber(t) || t.kind == 's' }
-	if lit(a) && lit(b) {
+	equality := op.val == "=" || op.val == "<>" || op.val == "!=" || op.val == "==" || opWord
+	if lit(a) && lit(b) && (equality || afterValue) {
 		f.tautology = "literal comparison " + a.val + op.val + b.val
 	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
 		f.tautology = "self comparison " + a.val + op.val + b.val

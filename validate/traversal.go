@@ -93,7 +93,7 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	}
 	for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://", "data://",
 		"glob://", "compress.zlib://"} {
-		if k := strings.Index(s, w); k >= 0 && valueLike(s[:k]) {
+		if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
 			h.see(0.85, "stream wrapper "+w)
 		}
 	}

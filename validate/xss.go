@@ -45,8 +45,10 @@ func detectXSS(in *input, c Context) (float64, string) {
 			}
 			score, what := 0.35, "HTML tag"
 			switch {
-			case name == "script":
+			case name == "script" && scriptRuns(s, end, attrs):
 				score, what = 0.95, "tag"
+			case name == "script":
+				score, what = 0.6, "tag named in text"
 			case hasHandler(attrs):
 				score, what = 0.93, "tag with an event handler"
 			case hasScriptURL(attrs):
@@ -106,6 +108,18 @@ func detectXSS(in *input, c Context) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// scriptRuns reports whether a <script> tag ending at s[end] would run
+// something: it has attributes, a closing tag follows, or code follows it
+// rather than prose ("<script> tags in React").
+func scriptRuns(s string, end int, attrs string) bool {
+	if strings.TrimSpace(attrs) != "" || strings.Contains(s[end:], "</script") {
+		return true
+	}
+	rest := s[min(len(s), end+1):]
+	rest = rest[:min(len(rest), 24)]
+	return strings.ContainsAny(rest, "();=.[`")
 }
 
 // tagNameAt returns the element name starting at s[i] ("" when the '<'
