@@ -130,7 +130,9 @@ func detectCmdI(in *input, c Context) (float64, string) {
 		}
 	}
 	if obfuscated {
-		if cmd := commandAt(s, 0); cmd != "" {
+		// The noise must sit inside the command name itself (c'a't), not
+		// later in the text (which team's ...).
+		if cmd := commandAt(s, 0); cmd != "" && !strings.HasPrefix(strings.TrimLeft(in.low, " "), cmd) {
 			h.see(0.85, "obfuscated command "+cmd)
 		}
 	}
