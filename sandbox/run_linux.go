@@ -111,7 +111,9 @@ func start(binds []Bind) (_ *sandbox, err error) {
 	cmd := &exec.Cmd{
 		Path:        "/proc/self/exe",
 		Args:        []string{"bulwark-sandbox-init"},
-		Env:         []string{initEnv + "=1"},
+		// GOMAXPROCS spares the init's runtime from reading the host's
+		// cgroup files at start; it needs one thread's worth of work.
+		Env:         []string{initEnv + "=1", "GOMAXPROCS=1"},
 		Stdin:       stdinR,
 		Stdout:      stdoutW,
 		Stderr:      stderrW,

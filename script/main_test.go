@@ -45,19 +45,34 @@ func leftovers(programsOnly bool) error {
 		if err != nil {
 			continue
 		}
+		var uid, ppid, nspid string
 		for _, line := range strings.Split(string(b), "\n") {
 			f := strings.Fields(line)
-			if len(f) > 1 && f[0] == "Uid:" &&
-				(f[1] == "101000" || f[1] == "100000" && !programsOnly) {
-				found = append(found, "process "+filepath.Base(filepath.Dir(p)))
+			if len(f) < 2 {
+				continue
 			}
+			switch f[0] {
+			case "Uid:":
+				uid = f[1]
+			case "PPid:":
+				ppid = f[1]
+			case "NSpid:":
+				nspid = f[len(f)-1]
+			}
+		}
+		// Only this process's sandboxes count: other tests may run some too.
+		pid := filepath.Base(filepath.Dir(p))
+		init := uid == "100000" && ppid == fmt.Sprint(os.Getpid()) && !programsOnly
+		program := uid == "101000" && nspid != pid && descends(ppid, os.Getpid())
+		if init || program {
+			found = append(found, "process "+filepath.Base(filepath.Dir(p)))
 		}
 	}
 	for _, dir := range sandbox.Probe().CgroupParent {
 		if programsOnly {
 			break
 		}
-		runs, _ := filepath.Glob(filepath.Join(dir, "run-*"))
+		runs, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("run-%d-*", os.Getpid())))
 		for _, r := range runs {
 			found = append(found, "cgroup "+r)
 		}
@@ -66,4 +81,26 @@ func leftovers(programsOnly bool) error {
 		return fmt.Errorf("%s", strings.Join(found, ", "))
 	}
 	return nil
+}
+
+// descends reports whether pid is ancestor or below it.
+func descends(pid string, ancestor int) bool {
+	for range 16 {
+		if pid == fmt.Sprint(ancestor) {
+			return true
+		}
+		b, err := os.ReadFile("/proc/" + pid + "/status")
+		if err != nil {
+			return false
+		}
+		_, rest, ok := strings.Cut(string(b), "\nPPid:\t")
+		if !ok {
+			return false
+		}
+		pid, _, _ = strings.Cut(rest, "\n")
+		if pid == "0" {
+			return false
+		}
+	}
+	return false
 }

@@ -1,0 +1,32 @@
+package sandbox_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/bulwarkhq/bulwark/sandbox"
+)
+
+func TestPoolRunsAndCloses(t *testing.T) {
+	needSandbox(t)
+	p, err := sandbox.NewPool(2, shBinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		res, err := p.Run(context.Background(), sandbox.Spec{
+			Args:   []string{"/bin/sh", "-c", "ls /tmp /work; echo run > /tmp/x"},
+			Limits: sandbox.Limits{CPU: time.Second},
+		})
+		if err != nil || res.Status != sandbox.StatusOK || string(res.Stdout) != "/tmp:\n\n/work:\n" {
+			t.Fatalf("run %d: %v %v %q %q", i, err, res.Status, res.Stdout, res.Stderr)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Run(context.Background(), sandbox.Spec{Args: []string{"/bin/true"}}); err == nil {
+		t.Error("a closed pool ran a program")
+	}
+}
