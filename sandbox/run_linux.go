@@ -109,8 +109,8 @@ func start(binds []Bind) (_ *sandbox, err error) {
 		return nil, &SetupError{"make pipes", p.err}
 	}
 	cmd := &exec.Cmd{
-		Path:        "/proc/self/exe",
-		Args:        []string{"bulwark-sandbox-init"},
+		Path: "/proc/self/exe",
+		Args: []string{"bulwark-sandbox-init"},
 		// GOMAXPROCS spares the init's runtime from reading the host's
 		// cgroup files at start; it needs one thread's worth of work.
 		Env:         []string{initEnv + "=1", "GOMAXPROCS=1"},
