@@ -255,7 +255,8 @@ func TestProtectionHandler(t *testing.T) {
 			if tt.custom {
 				p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					w.WriteHeader(http.StatusTeapot)
-					json.NewEncoder(w).Encode(map[string]string{"error": csrf.Label(csrf.Reason(r))})
+					label := csrf.Label(csrf.Reason(r))
+					json.NewEncoder(w).Encode(map[string]string{"error": label})
 				}))
 				defer p.SetDenyHandler(nil)
 			}
@@ -283,7 +284,8 @@ func checkResponse(t *testing.T, w *httptest.ResponseRecorder, status int, errTe
 	if body.Error != errText {
 		t.Errorf("error = %q, want %q", body.Error, errText)
 	}
-	if ct := w.Header().Get("Content-Type"); status == http.StatusForbidden && ct != "application/json" {
+	ct := w.Header().Get("Content-Type")
+	if status == http.StatusForbidden && ct != "application/json" {
 		t.Errorf("Content-Type = %q", ct)
 	}
 }

@@ -162,6 +162,9 @@ func (o *Origins) SetDenyHandler(h http.Handler) {
 
 type crossOriginError struct{ cause error }
 
-func (e crossOriginError) Error() string        { return ErrCrossOrigin.Error() + ": " + e.cause.Error() }
+func (e crossOriginError) Error() string {
+	return ErrCrossOrigin.Error() + ": " + e.cause.Error()
+}
+
 func (e crossOriginError) Is(target error) bool { return target == ErrCrossOrigin }
 func (e crossOriginError) Unwrap() error        { return e.cause }

@@ -21,7 +21,7 @@ func testSession(now time.Time) session.Session {
 
 func TestSealOpenRoundTrip(t *testing.T) {
 	clk := newClock()
-	m := mustManager(t, mustKeyring(t, keyA), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	m := clockedManager(t, clk, keyA)
 	tests := []struct {
 		name string
 		s    session.Session
@@ -61,7 +61,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 
 func TestSealRefuses(t *testing.T) {
 	clk := newClock()
-	m := mustManager(t, mustKeyring(t, keyA), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	m := clockedManager(t, clk, keyA)
 	now := clk.Now()
 	tests := []struct {
 		name string
@@ -71,7 +71,8 @@ func TestSealRefuses(t *testing.T) {
 		{"long id", session.Session{ID: strings.Repeat("i", 65), Created: now, LastSeen: now}},
 		{"long user", session.Session{ID: "i", User: strings.Repeat("u", session.MaxUserLen+1),
 			Created: now, LastSeen: now}},
-		{"seen before created", session.Session{ID: "i", Created: now, LastSeen: now.Add(-time.Hour)}},
+		{"seen before created", session.Session{ID: "i", Created: now,
+			LastSeen: now.Add(-time.Hour)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,12 +85,12 @@ func TestSealRefuses(t *testing.T) {
 
 func TestOpenRefusesBadCookies(t *testing.T) {
 	clk := newClock()
-	m := mustManager(t, mustKeyring(t, keyA), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	m := clockedManager(t, clk, keyA)
 	good, err := m.Seal(testSession(clk.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := mustManager(t, mustKeyring(t, keyB), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	other := clockedManager(t, clk, keyB)
 	wrongKey, _ := other.Seal(testSession(clk.Now()))
 	renamed := mustManager(t, mustKeyring(t, keyA), session.NewMemoryStore(),
 		session.Config{Now: clk.Now, CookieName: "other_cookie"})

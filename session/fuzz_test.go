@@ -16,7 +16,7 @@ import (
 // session ever sealed under keyA.
 func FuzzOpen(f *testing.F) {
 	clk := newClock()
-	m := mustManager(f, mustKeyring(f, keyA), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	m := clockedManager(f, clk, keyA)
 	want := testSession(clk.Now())
 	good, err := m.Seal(want)
 	if err != nil {
@@ -44,14 +44,15 @@ func FuzzOpen(f *testing.F) {
 // Seal accepts comes back unchanged from Open.
 func FuzzSealOpen(f *testing.F) {
 	clk := newClock()
-	m := mustManager(f, mustKeyring(f, keyA), session.NewMemoryStore(), session.Config{Now: clk.Now})
+	m := clockedManager(f, clk, keyA)
 	f.Add("id", "alice", int64(60), int64(0))
 	f.Add(strings.Repeat("i", 64), strings.Repeat("u", 128), int64(0), int64(0))
 	f.Add("\x00", "\xff\xfe", int64(-5), int64(1<<40))
 	f.Fuzz(func(t *testing.T, id, user string, age, idle int64) {
 		now := clk.Now()
 		s := session.Session{ID: id, User: user,
-			Created: now.Add(-time.Duration(age) * time.Second), LastSeen: now.Add(-time.Duration(idle) * time.Second)}
+			Created:  now.Add(-time.Duration(age) * time.Second),
+			LastSeen: now.Add(-time.Duration(idle) * time.Second)}
 		v, err := m.Seal(s)
 		if err != nil {
 			return

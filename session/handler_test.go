@@ -58,7 +58,8 @@ func TestHandler(t *testing.T) {
 			w := httptest.NewRecorder()
 			tt.m.Handler(next).ServeHTTP(w, r)
 			if w.Code != tt.wantStatus || seen != tt.wantUser {
-				t.Errorf("status %d, next saw user %q; want %d, %q", w.Code, seen, tt.wantStatus, tt.wantUser)
+				t.Errorf("status %d, next saw user %q; want %d, %q",
+					w.Code, seen, tt.wantStatus, tt.wantUser)
 			}
 			if got := len(w.Result().Cookies()) == 1; got != tt.wantCookie {
 				t.Errorf("cookie set: %v, want %v", got, tt.wantCookie)

@@ -47,13 +47,22 @@ func mustKeyring(t testing.TB, current []byte, previous ...[]byte) *session.Keyr
 	return k
 }
 
-func mustManager(t testing.TB, k *session.Keyring, st session.Store, cfg session.Config) *session.Manager {
+func mustManager(t testing.TB, k *session.Keyring, st session.Store,
+	cfg session.Config) *session.Manager {
 	t.Helper()
 	m, err := session.NewManager(k, st, cfg)
 	if err != nil {
 		t.Fatalf("NewManager: %v", err)
 	}
 	return m
+}
+
+// clockedManager returns a manager with default settings, a memory store,
+// the given clock and a ring holding only key.
+func clockedManager(t testing.TB, clk *clock, key []byte) *session.Manager {
+	t.Helper()
+	cfg := session.Config{Now: clk.Now}
+	return mustManager(t, mustKeyring(t, key), session.NewMemoryStore(), cfg)
 }
 
 // login starts a session for user through m and returns it with the

@@ -102,11 +102,11 @@ func NewManager(k *Keyring, st Store, cfg Config) (*Manager, error) {
 	case m.idle < time.Second || m.absolute < time.Second || m.refresh < 0:
 		return nil, errors.New("new session manager: timeouts must be at least one second")
 	case m.absolute < m.idle:
-		return nil, fmt.Errorf("new session manager: absolute timeout %v is shorter than idle timeout %v",
-			m.absolute, m.idle)
+		return nil, fmt.Errorf("new session manager: absolute timeout %v is shorter than "+
+			"idle timeout %v", m.absolute, m.idle)
 	case m.refresh >= m.idle:
-		return nil, fmt.Errorf("new session manager: refresh after %v is not shorter than idle timeout %v",
-			m.refresh, m.idle)
+		return nil, fmt.Errorf("new session manager: refresh after %v is not shorter than "+
+			"idle timeout %v", m.refresh, m.idle)
 	}
 	if strings.HasPrefix(m.name, hostPrefix) {
 		m.name, m.secure = strings.TrimPrefix(m.name, hostPrefix), true
@@ -201,7 +201,8 @@ func (m *Manager) Refresh(w http.ResponseWriter, r *http.Request, s Session) (Se
 // End logs s out: it revokes s in the store for the rest of its absolute
 // lifetime and tells the browser to delete the cookie. The cookie is
 // cleared even when the store fails; the error is returned so the caller
-// can report that the logout did not take effect everywhere.
+// can report that the logout did not take effect everywhere. A zero s (no
+// session) only clears the cookie.
 func (m *Manager) End(w http.ResponseWriter, r *http.Request, s Session) error {
 	http.SetCookie(w, &http.Cookie{
 		Name:     m.CookieName(r),
@@ -212,6 +213,9 @@ func (m *Manager) End(w http.ResponseWriter, r *http.Request, s Session) error {
 		Secure:   m.isSecure(r),
 		SameSite: http.SameSiteLaxMode,
 	})
+	if s.ID == "" {
+		return nil
+	}
 	if err := m.store.Revoke(r.Context(), s.ID, m.remaining(s)); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+type store = session.Store
+
 // storeKind describes how to test one Store implementation.
 type storeKind struct {
 	name string
@@ -147,29 +149,29 @@ func TestStores(t *testing.T) {
 	s := session.Session{ID: "id-1", User: "alice"}
 	tests := []struct {
 		name string
-		run  func(t *testing.T, k storeKind, st session.Store, clk *clock)
+		run  func(t *testing.T, k storeKind, st store, clk *clock)
 	}{
-		{"unknown id is not alive", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"unknown id is not alive", func(t *testing.T, k storeKind, st store, clk *clock) {
 			wantAlive(t, st, "never-put", false)
 		}},
-		{"put then alive", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"put then alive", func(t *testing.T, k storeKind, st store, clk *clock) {
 			mustPut(t, st, s, time.Hour)
 			wantAlive(t, st, s.ID, true)
 		}},
-		{"revoke kills", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"revoke kills", func(t *testing.T, k storeKind, st store, clk *clock) {
 			mustPut(t, st, s, time.Hour)
 			if err := st.Revoke(ctx, s.ID, time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			wantAlive(t, st, s.ID, false)
 		}},
-		{"revoke unknown id succeeds", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"revoke unknown id succeeds", func(t *testing.T, k storeKind, st store, clk *clock) {
 			if err := st.Revoke(ctx, "never-put", time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			wantAlive(t, st, "never-put", false)
 		}},
-		{"put on a revoked id is refused", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"put on a revoked id is refused", func(t *testing.T, k storeKind, st store, clk *clock) {
 			if err := st.Revoke(ctx, s.ID, time.Hour); err != nil {
 				t.Fatal(err)
 			}
@@ -178,13 +180,13 @@ func TestStores(t *testing.T) {
 			}
 			wantAlive(t, st, s.ID, false)
 		}},
-		{"put on a live id is refused", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"put on a live id is refused", func(t *testing.T, k storeKind, st store, clk *clock) {
 			mustPut(t, st, s, time.Hour)
 			if err := st.Put(ctx, s, time.Hour); err == nil {
 				t.Error("second Put of one id succeeded")
 			}
 		}},
-		{"non-positive ttl is refused", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"non-positive ttl is refused", func(t *testing.T, k storeKind, st store, clk *clock) {
 			if err := st.Put(ctx, s, 0); err == nil {
 				t.Error("Put with ttl 0 succeeded; the entry would never expire")
 			}
@@ -192,7 +194,7 @@ func TestStores(t *testing.T) {
 				t.Error("Revoke with a negative ttl succeeded")
 			}
 		}},
-		{"entries expire after their ttl", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"entries expire after their ttl", func(t *testing.T, k storeKind, st store, clk *clock) {
 			mustPut(t, st, s, time.Hour)
 			if k.ttl != nil {
 				if d := k.ttl(t, st, s.ID); d <= 59*time.Minute || d > time.Hour {
@@ -205,7 +207,7 @@ func TestStores(t *testing.T) {
 			clk.Advance(time.Second)
 			wantAlive(t, st, s.ID, false)
 		}},
-		{"revocation survives a restart", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"revocation survives a restart", func(t *testing.T, k storeKind, st store, clk *clock) {
 			if k.reopen == nil {
 				t.Skip("this store keeps nothing across restarts by design")
 			}
@@ -219,7 +221,7 @@ func TestStores(t *testing.T) {
 			wantAlive(t, st, s.ID, false)
 			wantAlive(t, st, other.ID, true)
 		}},
-		{"concurrent use", func(t *testing.T, k storeKind, st session.Store, clk *clock) {
+		{"concurrent use", func(t *testing.T, k storeKind, st store, clk *clock) {
 			var wg sync.WaitGroup
 			for g := range 4 {
 				wg.Go(func() {
@@ -336,7 +338,8 @@ func TestRedisStoreDown(t *testing.T) {
 	if err := st.Put(ctx, session.Session{ID: "x"}, time.Minute); err == nil {
 		t.Error("Put with Redis down succeeded")
 	}
-	if _, err := session.OpenRedisStore(ctx, "redis://127.0.0.1:1/0?max_retries=-1", ""); err == nil {
+	down := "redis://127.0.0.1:1/0?max_retries=-1"
+	if _, err := session.OpenRedisStore(ctx, down, ""); err == nil {
 		t.Error("OpenRedisStore with Redis down succeeded")
 	}
 	if _, err := session.OpenRedisStore(ctx, "http://not-redis", ""); err == nil {
