@@ -32,15 +32,27 @@
   const ms = (n) => (typeof n === 'number' ? n + ' ms' : '–');
   const kib = (n) => (typeof n === 'number' && n > 0 ? (n / 1024).toFixed(1) + ' MiB' : '–');
 
-  // output fills a <pre>, marking where the sandbox cut the stream.
+  // shown bounds how much of one stream the page puts in the DOM: a
+  // megabyte of lines would make the browser crawl.
+  const shown = 20000;
+
+  // output fills a <pre>, marking where the page or the sandbox cut the
+  // stream.
   function output(pre, text, truncated) {
-    pre.textContent = text || '';
+    text = text || '';
     pre.classList.toggle('empty', !text && !truncated);
-    if (!text && !truncated) pre.textContent = '(nothing)';
-    if (truncated) pre.append(bw.el('mark', { className: 'cut' }, '\n[output truncated: the rest was dropped]'));
+    pre.textContent = (text || truncated) ? text.slice(0, shown) : '(nothing)';
+    if (text.length > shown) {
+      pre.append(bw.el('mark', { className: 'cut' }, '\n[the page shows the first ' +
+        shown.toLocaleString() + ' of ' + text.length.toLocaleString() + ' characters]'));
+    }
+    if (truncated) {
+      pre.append(bw.el('mark', { className: 'cut sandbox' },
+        '\n[output truncated by the sandbox: the rest was dropped]'));
+    }
   }
 
-  function show(d) {
+  function show(d, asked) {
     $('result').hidden = false;
     const status = $('status');
     status.textContent = d.status || 'unknown';
@@ -51,6 +63,8 @@
     $('wall').textContent = ms(d.wall_ms);
     $('cpu').textContent = ms(d.cpu_ms);
     $('rss').textContent = kib(d.max_rss_kb);
+    $('limits').textContent = 'CPU ' + (asked.timeout_s ? asked.timeout_s + ' s' : 'default') +
+      ', memory ' + (asked.memory_limit_mb ? asked.memory_limit_mb + ' MiB' : 'default');
     output($('stdout'), d.stdout, d.stdout_truncated);
     output($('stderr'), d.stderr, d.stderr_truncated);
     const deg = $('degraded');
@@ -77,7 +91,7 @@
     run.disabled = false;
     run.textContent = 'Run';
     form.removeAttribute('aria-busy');
-    if (r.status === 200) { show(r.data); return; }
+    if (r.status === 200) { show(r.data, body); return; }
     if (bw.sessionEnded(r.status)) return;
     $('result').hidden = true;
     if (r.status === 404) {
