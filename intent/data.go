@@ -108,8 +108,10 @@ func TrainingSet(train, augment []Row) ([]Example, []LineExample) {
 		}
 		span, rest := insertedSpan(r.Text, train)
 		for _, l := range splitLines(span) {
-			if isProse(l) {
-				lines = append(lines, LineExample{Text: l, Attack: true, Weight: 2})
+			for _, u := range sentences(l) {
+				if isProse(u) {
+					lines = append(lines, LineExample{Text: u, Attack: true, Weight: 2})
+				}
 			}
 		}
 		for _, l := range rest {
@@ -138,7 +140,12 @@ func insertedSpan(text string, rows []Row) (string, []string) {
 		return "", nil // no exact twin in the training rows
 	}
 	span := text[bi : len(text)-bj]
-	rest := innerLines(text[:bi] + "\n" + text[len(text)-bj:])
+	var rest []string
+	for _, u := range innerLines(text[:bi] + text[len(text)-bj:]) {
+		if !strings.Contains(span, u) {
+			rest = append(rest, u)
+		}
+	}
 	return span, rest
 }
 
@@ -169,23 +176,53 @@ func splitLines(s string) []string {
 	return out
 }
 
-// innerLines returns the lines the line head reads: the prose lines among
-// all non-empty lines but the first and the last, which hold the user's own
-// request around pasted material. Texts of fewer than three lines have none.
+// innerLines returns the units the line head reads: the prose sentences and
+// table cells of every non-empty line but the first, which holds the user's
+// own request in front of pasted material. Texts of fewer than three lines
+// have none.
 func innerLines(s string) []string {
 	ls := splitLines(s)
 	if len(ls) < 3 {
 		return nil
 	}
-	out := ls[1 : len(ls)-1 : len(ls)-1]
-	n := 0
-	for _, l := range out {
-		if isProse(l) {
-			out[n] = l
-			n++
+	var out []string
+	for _, l := range ls[1:] {
+		for cell := range strings.SplitSeq(l, "|") {
+			for _, u := range sentences(cell) {
+				if isProse(u) {
+					out = append(out, u)
+				}
+			}
 		}
 	}
-	return out[:n]
+	return out
+}
+
+// sentences splits a line after ". ", "? ", "! " and their CJK forms.
+func sentences(l string) []string {
+	var out []string
+	start := 0
+	for i, r := range l {
+		end := 0
+		switch r {
+		case '.', '?', '!':
+			if i+1 == len(l) || l[i+1] == ' ' {
+				end = i + 1
+			}
+		case '。', '？', '！':
+			end = i + len(string(r))
+		}
+		if end > 0 {
+			if u := strings.TrimSpace(l[start:end]); u != "" {
+				out = append(out, u)
+			}
+			start = end
+		}
+	}
+	if u := strings.TrimSpace(l[start:]); u != "" {
+		out = append(out, u)
+	}
+	return out
 }
 
 // isProse reports whether a line reads as natural language rather than code,

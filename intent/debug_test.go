@@ -14,7 +14,11 @@ func TestDebugTop(t *testing.T) {
 	d, _ := New(Config{})
 	rows, _, _ := ReadRows("../../shared/data/intent/dev.jsonl")
 	sc := d.ScoreRows(rows)
-	sort.Slice(sc, func(i, j int) bool { return sc[i].Analysis.Scores[0] > sc[j].Analysis.Scores[0] })
+	k := 0
+	if os.Getenv("INTENT_KIND") != "" {
+		k = int(os.Getenv("INTENT_KIND")[0] - '0')
+	}
+	sort.Slice(sc, func(i, j int) bool { return sc[i].Analysis.Scores[k] > sc[j].Analysis.Scores[k] })
 	n := 0
 	for _, s := range sc {
 		if s.Row.Attack() {
@@ -26,7 +30,7 @@ func TestDebugTop(t *testing.T) {
 		for _, h := range a.hits {
 			names = append(names, h.rule.name+"="+h.rule.re.FindString(nt))
 		}
-		fmt.Printf("%s PI=%.2f m=%.2f r=%.2f line=%.2f %v %q\n", s.Row.ID, a.Scores[0], a.Model[0], a.Rules[0], a.Line, names, clip(a.line, 100))
+		fmt.Printf("%s S=%.2f m=%.2f r=%.2f line=%.2f %v %q\n", s.Row.ID, a.Scores[k], a.Model[k], a.Rules[k], a.Line, names, clip(a.line, 100))
 		if n++; n > 15 {
 			break
 		}

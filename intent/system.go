@@ -2,16 +2,25 @@ package intent
 
 // Verbs that ask for something to be shown, in English.
 const enShow = `(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|write out|spell out|recite|list|` +
-	`send|provide|copy|paste|echo|return|expose|disclose|translate|encode|what (?:is|are|were|was))`
+	`echo|return|expose|disclose|translate|encode|what (?:is|are|were|was))`
 
 // systemRules catch attempts to read or rewrite what configures the
 // assistant: its system prompt, its secrets, its rules and its tools. Asking
 // what a system prompt is, or for help writing one, does not match.
 var systemRules = []ruleSpec{
 	{"reveal_your_prompt", 0.9, "prompt instruct message rules config directive guideline programming initiali setup",
-		`\b` + enShow + `\b(?: me| us)?(?: back)?(?: \w+){0,3}? (?:your|ur|thy) (?:(?:full|entire|complete|exact|original|initial|hidden|` +
-			`secret|internal|system|first|starting|current|underlying|pre|developer|confidential|real|verbatim|whole)[ -]?)*` +
-			`(?:prompts?|instructions?|system message|rules|configuration|config|directives?|guidelines|programming|initiali[sz]ation|setup)\b`},
+		`\b` + enShow + `\b(?: me| us)?(?: back)?(?: \w+){0,2}? (?:your|ur|thy) (?:(?:full|entire|complete|exact|original|initial|hidden|` +
+			`secret|internal|system|first|starting|current|underlying|developer|confidential|real|verbatim|whole)[ -]?)*` +
+			`(?:instructions?|system message|rules|configuration|config|directives?|guidelines|programming|initiali[sz]ation|setup|` +
+			`(?:system|initial|original|hidden|secret|pre|starting|first|full|entire|complete|exact) ?prompt)\b`},
+	{"continue_system_prompt", 0.85, "prompt instruct",
+		`\b(?:continue|complete|finish)\b[^\n]{0,30}["']?(?:the|my|your) (?:system prompt|instructions|initial prompt|system message) ` +
+			`(?:is|are|was|were|says?)\b`},
+	{"display_system_configuration", 0.85, "config setting prompt instruct",
+		`\b(?:display|show|print|output|dump|reveal|list)\b(?: \w+){0,2} (?:system|internal|hidden|backend|server) ` +
+			`(?:configuration|config|settings|prompt|instructions)\b`},
+	{"admin_override", 0.5, "override access command",
+		`\b(?:admin|administrator|developer|system|root|sudo|operator)s? (?:override|access granted|command|authori[sz]ation)\b`},
 	{"reveal_the_system_prompt", 0.85, "prompt instruct message",
 		`\b` + enShow + `\b(?: me| us)?(?: \w+){0,3}? the (?:(?:full|entire|complete|exact|original)[ -])?(?:system|hidden|secret|initial|` +
 			`internal|developer|confidential|pre|starting)[ -]?(?:prompts?|instructions?|messages?)\b`},
@@ -53,7 +62,7 @@ var systemRules = []ruleSpec{
 	{"steer_tool", 0.55, "tool function command plugin api",
 		`\b(?:call|invoke|run|execute|use|trigger)\b[^.\n]{0,30}\b(?:tool|function|command|plugin|api)\b[^.\n]{0,60}` +
 			`\b(?:delete|remove|wipe|erase|drop|transfer|send|email|forward|purchase|pay|shutdown|disable|exfiltrate)`},
-	{"before_answering", 0.55, "before without",
+	{"before_answering", 0.3, "before without",
 		`\bbefore (?:answering|responding|replying)(?: anything)?\b|\bwithout (?:asking|telling|informing|notifying|confirming with|` +
 			`the user'?s? (?:consent|knowledge|permission|approval))`},
 

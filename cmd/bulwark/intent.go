@@ -61,32 +61,11 @@ func runIntentTrain(args []string, stdout, stderr io.Writer) int {
 }
 
 func train(dataDir, augPath, outDir string, allow int, verbose bool, stdout io.Writer) error {
-	trainRows, trainSum, err := intent.ReadRows(filepath.Join(dataDir, "train.jsonl"))
+	m, d, scored, err := intent.Build(dataDir, augPath, allow)
 	if err != nil {
 		return err
 	}
-	devRows, devSum, err := intent.ReadRows(filepath.Join(dataDir, "dev.jsonl"))
-	if err != nil {
-		return err
-	}
-	augRows, augSum, err := intent.ReadRows(augPath)
-	if err != nil {
-		return err
-	}
-	msgs, lines := intent.TrainingSet(trainRows, augRows)
-	m := intent.Train(msgs, lines, intent.TrainConfig{})
-	info := intent.ModelInfo{
-		DataSHA256: trainSum, DevSHA256: devSum, AugSHA256: augSum, Bits: intent.Bits,
-		TrainRows: len(trainRows), AugmentRows: len(augRows), Examples: len(msgs), LineExs: len(lines),
-	}
-	d, err := intent.NewWithModel(intent.Config{}, m, info)
-	if err != nil {
-		return err
-	}
-	scored := d.ScoreRows(devRows)
-	info.Thresholds = d.Tune(scored, allow)
-	info.Dev = d.Evaluate(scored)
-
+	info := d.Info()
 	weights, err := m.MarshalBinary()
 	if err != nil {
 		return err
@@ -104,7 +83,8 @@ func train(dataDir, augPath, outDir string, allow int, verbose bool, stdout io.W
 	if err := os.WriteFile(filepath.Join(outDir, "info.json"), append(meta, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write model info: %w", err)
 	}
-	fmt.Fprintf(stdout, "data sha256 %s, %d message and %d line examples\n", trainSum, len(msgs), len(lines))
+	fmt.Fprintf(stdout, "data sha256 %s, %d message and %d line examples\n",
+		info.DataSHA256, info.Examples, info.LineExs)
 	fmt.Fprintf(stdout, "thresholds: %v\n", info.Thresholds)
 	printCounts(stdout, info.Dev)
 	if verbose {
