@@ -26,10 +26,13 @@ const (
 type RedisStore struct {
 	c      redis.UniversalClient
 	prefix string
+	owned  bool // Close closes c
 }
 
-// NewRedisStore returns a store that keeps its keys under prefix in c.
-// The store takes c over: [RedisStore.Close] closes it.
+// NewRedisStore returns a store that keeps its keys under prefix in c
+// (DefaultRedisPrefix when prefix is ""). The client stays the caller's,
+// who may share it with other users and closes it when done;
+// [RedisStore.Close] leaves it open.
 func NewRedisStore(c redis.UniversalClient, prefix string) *RedisStore {
 	if prefix == "" {
 		prefix = DefaultRedisPrefix
@@ -39,7 +42,8 @@ func NewRedisStore(c redis.UniversalClient, prefix string) *RedisStore {
 
 // OpenRedisStore connects to the Redis server at url (redis:// or
 // rediss://, as in REDIS_URL), checks that it answers, and returns a store
-// that keeps its keys under prefix.
+// that keeps its keys under prefix. The store owns its client:
+// [RedisStore.Close] closes it.
 func OpenRedisStore(ctx context.Context, url, prefix string) (*RedisStore, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
@@ -50,7 +54,9 @@ func OpenRedisStore(ctx context.Context, url, prefix string) (*RedisStore, error
 		c.Close()
 		return nil, fmt.Errorf("open redis session store: %w", err)
 	}
-	return NewRedisStore(c, prefix), nil
+	rs := NewRedisStore(c, prefix)
+	rs.owned = true
+	return rs, nil
 }
 
 // Put implements [Store].
@@ -91,8 +97,12 @@ func (rs *RedisStore) Revoke(ctx context.Context, id string, ttl time.Duration) 
 	return nil
 }
 
-// Close implements [Store]; it closes the client.
+// Close implements [Store]. It closes the client only when the store was
+// made by [OpenRedisStore].
 func (rs *RedisStore) Close() error {
+	if !rs.owned {
+		return nil
+	}
 	if err := rs.c.Close(); err != nil {
 		return fmt.Errorf("close redis session store: %w", err)
 	}

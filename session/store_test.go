@@ -324,8 +324,8 @@ func TestBoltStoreLockedFile(t *testing.T) {
 func TestRedisStoreDown(t *testing.T) {
 	// Nothing listens on port 1; no server is needed for this test.
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1})
+	defer c.Close()
 	st := session.NewRedisStore(c, "")
-	defer st.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	alive, err := st.Alive(ctx, "some-id")
@@ -337,6 +337,12 @@ func TestRedisStoreDown(t *testing.T) {
 	}
 	if err := st.Put(ctx, session.Session{ID: "x"}, time.Minute); err == nil {
 		t.Error("Put with Redis down succeeded")
+	}
+	if err := st.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := c.Ping(ctx).Err(); errors.Is(err, redis.ErrClosed) {
+		t.Error("Close of a NewRedisStore store closed the caller's client")
 	}
 	down := "redis://127.0.0.1:1/0?max_retries=-1"
 	if _, err := session.OpenRedisStore(ctx, down, ""); err == nil {
