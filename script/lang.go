@@ -3,6 +3,7 @@ package script
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -140,11 +141,10 @@ func libraryDirs(bin string) ([]sandbox.Bind, error) {
 			}
 		}
 	}
-	needed, _ := f.DynString(elf.DT_NEEDED)
-	runpath, _ := f.DynString(elf.DT_RUNPATH)
-	rpath, _ := f.DynString(elf.DT_RPATH)
+	dyn := dynStrings(f)
+	needed := dyn[elf.DT_NEEDED]
 	var search []string
-	for _, rp := range slices.Concat(runpath, rpath) {
+	for _, rp := range slices.Concat(dyn[elf.DT_RUNPATH], dyn[elf.DT_RPATH]) {
 		for _, d := range strings.Split(rp, ":") {
 			search = append(search, strings.ReplaceAll(d, "$ORIGIN", filepath.Dir(bin)))
 		}
@@ -168,6 +168,34 @@ func libraryDirs(bin string) ([]sandbox.Bind, error) {
 		}
 	}
 	return binds, nil
+}
+
+// dynStrings reads the DT_NEEDED, DT_RUNPATH and DT_RPATH strings of a
+// 64-bit little-endian ELF file. Unlike elf.File.DynString it reads only
+// those strings, not the whole string table: node's is megabytes long.
+func dynStrings(f *elf.File) map[elf.DynTag][]string {
+	out := map[elf.DynTag][]string{}
+	dynamic, strtab := f.Section(".dynamic"), f.Section(".dynstr")
+	if dynamic == nil || strtab == nil || f.Class != elf.ELFCLASS64 ||
+		f.Data != elf.ELFDATA2LSB {
+		return out
+	}
+	d, err := dynamic.Data()
+	if err != nil {
+		return out
+	}
+	buf := make([]byte, 512)
+	for ; len(d) >= 16; d = d[16:] {
+		tag := elf.DynTag(binary.LittleEndian.Uint64(d))
+		if tag != elf.DT_NEEDED && tag != elf.DT_RUNPATH && tag != elf.DT_RPATH {
+			continue
+		}
+		n, _ := strtab.ReadAt(buf, int64(binary.LittleEndian.Uint64(d[8:])))
+		if s, _, ok := bytes.Cut(buf[:n], []byte{0}); ok {
+			out[tag] = append(out[tag], string(s))
+		}
+	}
+	return out
 }
 
 func fileExists(p string) bool {

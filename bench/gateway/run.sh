@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Gateway overhead: wrk against a trivial backend, bare and behind
+# `bulwark serve --upstream`, in the same run, and the ratio of the two.
+#
+#   bash bench/gateway/run.sh [DURATION] [CONNECTIONS]
+#
+# Installs wrk from Debian's packages when missing. Everything listens on
+# 127.0.0.1 and every run is bounded by DURATION (default 10s).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-10s}
+conns=${2:-32}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+work=$(mktemp -d /tmp/bulwark-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/bulwark" ./cmd/bulwark
+go build -o "$work/backend" ./bench/gateway/backend
+"$work/backend" -addr 127.0.0.1:18081 & pids+=($!)
+(cd "$work" && SESSION_SECRET_KEY=$(printf 'b%.0s' {1..40}) ./bulwark serve --addr 127.0.0.1:18080 \
+	--upstream http://127.0.0.1:18081 --log-file - --session-store memory 2>/dev/null >/dev/null) & pids+=($!)
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
+
+# A session and its token, for the POST run through both CSRF layers.
+login=$(curl -s -c "$work/jar" -H 'Content-Type: application/json' \
+	-d '{"username":"bench","password":"x"}' http://127.0.0.1:18080/api/auth/login)
+token=$(printf '%s' "$login" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+cookie=$(awk '$6 ~ /bulwark_session/ {print $6"="$7}' "$work/jar")
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"message":"what is the capital of France?","n":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-CSRF-Token"] = "$token"
+wrk.headers["Cookie"] = "$cookie"
+LUA
+
+run() { # name url [script]
+	local out
+	out=$(wrk -t2 -c"$conns" -d"$duration" --latency ${3:+-s "$3"} "$2")
+	local rps p50 p99
+	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+	p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+	printf '%-28s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
+	echo "$1 $rps $p50 $p99" >> "$work/results"
+}
+echo "wrk -t2 -c$conns -d$duration, $(nproc) cores"
+run "bare GET" http://127.0.0.1:18081/api/items
+run "gateway GET" http://127.0.0.1:18080/api/items
+run "bare POST" http://127.0.0.1:18081/api/chat "$work/post.lua"
+run "gateway POST (csrf+layers)" http://127.0.0.1:18080/api/chat "$work/post.lua"
+awk '
+function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return v*1000; if (v ~ /s$/) return v*1e6; return v }
+{ name=$1" "$2; rps[NR]=$(NF-2); p50[NR]=us($(NF-1)) }
+END {
+	printf "GET:  gateway/bare p50 latency %.2fx, throughput %.2fx\n", p50[2]/p50[1], rps[2]/rps[1]
+	printf "POST: gateway/bare p50 latency %.2fx, throughput %.2fx\n", p50[4]/p50[3], rps[4]/rps[3]
+}' "$work/results"
