@@ -34,3 +34,29 @@ func (f failOpen) Allow(ctx context.Context, key string, lim Limit) (Decision, e
 	}
 	return Decision{Allowed: true, Limit: lim, Remaining: lim.Capacity()}, nil
 }
+
+// Fallback returns a limiter that asks primary and, when primary fails,
+// reports the failure to onError (which may be nil) and asks fallback
+// instead. With a shared [Redis] limiter as primary and a [Memory] limiter
+// as fallback, a Redis outage turns the shared limit into a limit per
+// instance rather than no limit at all. An [ErrInvalidLimit] error from
+// primary comes back as it is.
+func Fallback(primary, fallback Limiter, onError func(error)) Limiter {
+	return fallbackLimiter{primary: primary, fallback: fallback, onError: onError}
+}
+
+type fallbackLimiter struct {
+	primary, fallback Limiter
+	onError           func(error)
+}
+
+func (f fallbackLimiter) Allow(ctx context.Context, key string, lim Limit) (Decision, error) {
+	d, err := f.primary.Allow(ctx, key, lim)
+	if err == nil || errors.Is(err, ErrInvalidLimit) {
+		return d, err
+	}
+	if f.onError != nil {
+		f.onError(err)
+	}
+	return f.fallback.Allow(ctx, key, lim)
+}

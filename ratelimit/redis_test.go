@@ -138,6 +138,18 @@ func TestRedisDown(t *testing.T) {
 	if _, err := open.Allow(context.Background(), "k", ratelimit.Limit{}); !errors.Is(err, ratelimit.ErrInvalidLimit) {
 		t.Fatalf("FailOpen with an invalid limit: %v, want ErrInvalidLimit", err)
 	}
+
+	failures := 0
+	local := ratelimit.Fallback(rl, ratelimit.NewMemory(0), func(error) { failures++ })
+	for i, want := range []bool{true, false} {
+		d, err := local.Allow(context.Background(), "k", l)
+		if err != nil || d.Allowed != want {
+			t.Fatalf("Fallback request %d: allowed %v err %v, want %v", i, d.Allowed, err, want)
+		}
+	}
+	if failures != 2 {
+		t.Fatalf("Fallback reported %d failures, want 2", failures)
+	}
 }
 
 func BenchmarkRedisAllow(b *testing.B) {
