@@ -166,6 +166,11 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	}
 	var h hit
 	f := sqlFeatures(s)
+	if q := breakoutQuote(s); q >= 0 {
+		// Read the rest again as the database would after the quote
+		// closed the application's string: ' or true; ...
+		f.merge(sqlFeatures(s[q+1:]))
+	}
 	h.see(0.9, f.breakout)
 	h.see(0.92, f.tautology)
 	h.see(0.85, f.stacked)
@@ -184,6 +189,9 @@ func detectSQLi(in *input, c Context) (float64, string) {
 			switch {
 			case weak:
 				score = 0.45
+			case f.words <= 1 && len(s) < 64 && quotedValue(s):
+				// A short value that closes its quote: the string-
+				// operator-string shapes count here.
 			case !strings.ContainsAny(fp, "kEUfc;(vTB") || len(fp) <= 2:
 				// Strings, numbers, words and logic only ("BLUE" AND
 				// "RED"): shop searches look the same.
@@ -211,6 +219,60 @@ type sqlFacts struct {
 	breakout, tautology, danger, stacked, union, dense string
 	words, sqlWords, calls                             int // prose words, SQL words, SQL calls
 	completeQuery                                      bool
+}
+
+// merge fills the structural findings f lacks from g, a second reading of
+// the same text.
+func (f *sqlFacts) merge(g sqlFacts) {
+	for _, p := range []struct{ dst, src *string }{
+		{&f.tautology, &g.tautology}, {&f.danger, &g.danger},
+		{&f.stacked, &g.stacked}, {&f.union, &g.union},
+	} {
+		if *p.dst == "" {
+			*p.dst = *p.src
+		}
+	}
+}
+
+// breakoutQuote returns the index of the first quote that is not an
+// apostrophe, when only a short value precedes it, or -1.
+func breakoutQuote(s string) int {
+	for i := 0; i < len(s) && i < 40; i++ {
+		c := s[i]
+		if c != '\'' && c != '"' && c != '`' {
+			continue
+		}
+		if apostrophe(s, i) {
+			continue
+		}
+		if valueLike(s[:i]) {
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// quotedValue reports whether s starts with a short value and a quote that
+// closes it, as opposed to a quoted phrase ("NOT FOR SALE").
+func quotedValue(s string) bool {
+	q := breakoutQuote(s)
+	return q > 0 || q == 0 && strings.Count(s, s[:1])%2 == 1
+}
+
+// apostrophe reports whether the quote at s[i] sits inside a word (don't,
+// O'Brien) rather than ending a value: a'or'a is not an apostrophe.
+func apostrophe(s string, i int) bool {
+	if s[i] != '\'' || i == 0 || i+1 >= len(s) || !isAlpha(s[i-1]) || !isAlpha(s[i+1]) {
+		return false
+	}
+	w := wordAt(s, i+1)
+	switch w {
+	case "or", "and", "xor", "union", "div", "like", "rlike", "regexp", "not", "is", "sounds":
+		end := i + 1 + len(w)
+		return end < len(s) && isAlpha(s[end])
+	}
+	return true
 }
 
 // sqlFeatures tokenizes s once and collects [sqlFacts].
@@ -368,7 +430,7 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		if c != '\'' && c != '"' && c != '`' {
 			continue
 		}
-		if c == '\'' && i > 0 && i+1 < len(s) && isAlpha(s[i-1]) && isAlpha(s[i+1]) {
+		if apostrophe(s, i) {
 			continue
 		}
 		if !valueLike(s[:i]) || c == '"' && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && s[i+1] != c {
@@ -447,7 +509,15 @@ func sqlContinues(s string, j int) string {
 			next.val == "unknown" || next.val == `\n`) {
 			return "quote closed then SQL " + w
 		}
-	case "in", "between", "not":
+	case "not", "sounds":
+		if ok && (next.val == "like" || next.val == "regexp" || next.val == "rlike" ||
+			next.val == "in" || next.val == "between" || next.val == "exists") {
+			return "quote closed then SQL " + w + " " + next.val
+		}
+		if ok && operand && next.val != "not" {
+			return "quote closed then SQL " + w
+		}
+	case "in", "between":
 		if ok && operand && next.val != "not" {
 			return "quote closed then SQL " + w
 		}
