@@ -314,6 +314,22 @@ func TestLabelAndReason(t *testing.T) {
 	}
 }
 
+func TestZeroProtectionRefuses(t *testing.T) {
+	var p csrf.Protection
+	tok := csrf.New([][]byte{keyNew}, sessionID).Token("sid-1")
+	r := withSession(httptest.NewRequest("POST", "/", nil), "sid-1")
+	r.Header.Set(csrf.HeaderName, tok)
+	if err := p.Check(r); err == nil {
+		t.Error("zero Protection let an unsafe request through")
+	}
+	if err := p.Verify("sid-1", tok); err == nil {
+		t.Error("zero Protection verified a token")
+	}
+	if _, err := p.TokenFor(r); err == nil {
+		t.Error("zero Protection handed out a token")
+	}
+}
+
 func TestNewPanics(t *testing.T) {
 	tests := []struct {
 		name string

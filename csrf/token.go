@@ -44,6 +44,9 @@ var tokenEncoding = base64.RawURLEncoding.Strict()
 // their own: one is valid exactly as long as its session. Reading the form
 // field consumes a form body (as [http.Request.ParseMultipartForm] does);
 // callers that need body limits apply them before this layer.
+//
+// Make a Protection with [New]. The zero value has no keys and no session
+// lookup: it refuses every unsafe request, and its Token method panics.
 type Protection struct {
 	keys      []macKey // current first
 	sessionID func(*http.Request) (string, bool)
@@ -71,6 +74,9 @@ func New(keys [][]byte, sessionID func(*http.Request) (string, bool)) *Protectio
 // Token returns a token for the session id, masked with a fresh random pad:
 // every call gives a different string, and all of them verify.
 func (p *Protection) Token(sessionID string) string {
+	if len(p.keys) == 0 {
+		panic("csrf: Token called on a Protection made without New")
+	}
 	var raw [tokenRawLen]byte
 	rand.Read(raw[:secretLen]) // never returns an error
 	secret := p.keys[0].sum(sessionID)
@@ -84,6 +90,9 @@ func (p *Protection) Token(sessionID string) string {
 // lookup given to [New]. It fails with [ErrNoSession] when r has none. This
 // is the helper for services that render the token into their own pages.
 func (p *Protection) TokenFor(r *http.Request) (string, error) {
+	if p.sessionID == nil {
+		return "", ErrNoSession
+	}
 	id, ok := p.sessionID(r)
 	if !ok || id == "" {
 		return "", ErrNoSession
@@ -136,6 +145,9 @@ func (p *Protection) Check(r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
 		return nil
+	}
+	if p.sessionID == nil {
+		return ErrNoSession
 	}
 	id, ok := p.sessionID(r)
 	if !ok || id == "" {

@@ -13,6 +13,10 @@ import (
 //
 // Errors from a Store mean the store could not answer (a network or disk
 // failure); they never mean "no such session".
+//
+// TODO: entries are keyed by session id only, so there is no way to revoke
+// every session of one user (after a password change, say) short of
+// rotating the key ring; that needs a per-user index in each store.
 type Store interface {
 	// Put records s as alive for ttl. Put on an id that is already
 	// known, alive or revoked, is an error, so a revoked id never
