@@ -82,6 +82,14 @@ func detectXSS(in *input, c Context) (float64, string) {
 			}
 		}
 	}
+	if h.score < 0.85 {
+		for _, m := range xssMarkers {
+			if containsSpaced(s, m) {
+				h.see(0.85, "script-capable construct "+m)
+				break
+			}
+		}
+	}
 	if in.layers > 0 && tags > 0 && h.score >= 0.5 {
 		h.see(min(h.score+0.1, 0.95), h.detail+" (encoded)")
 	}
@@ -213,6 +221,15 @@ func quoteBefore(s string, i int) bool {
 		}
 	}
 	return false
+}
+
+// xssMarkers are CSS, XML and encoding constructs that run script or load
+// active content without an HTML event handler. White space inside them is
+// ignored.
+var xssMarkers = []string{
+	":expression(", "=expression(", "url(javascript", "url(vbscript", "-moz-binding",
+	"behavior:url", "formaction=", "xlink:href=\"javascript", "xlink:href='javascript",
+	"ev:handler", "xi:include", "<?import", "+adw-script", "+adw-/script", "<!entity",
 }
 
 // scriptURLs are URL schemes and CSS functions that run script.
