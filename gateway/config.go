@@ -44,8 +44,19 @@ type Config struct {
 
 	Session  SessionConfig `yaml:"session" toml:"session"`
 	Timeouts TimeoutConfig `yaml:"timeouts" toml:"timeouts"`
+	Scripts  ScriptsConfig `yaml:"scripts" toml:"scripts"`
 	Input    InputConfig   `yaml:"input" toml:"input"`
 	Intent   IntentConfig  `yaml:"intent" toml:"intent"`
+}
+
+// ScriptsConfig configures POST /api/scripts/run and its sandbox pool.
+type ScriptsConfig struct {
+	Enabled     bool     `yaml:"enabled" toml:"enabled"`             // false: the route answers 503
+	Concurrency int      `yaml:"concurrency" toml:"concurrency"`     // runs at once; 0 = number of CPUs
+	Queue       int      `yaml:"queue" toml:"queue"`                 // runs waiting before 429; 0 = 4×concurrency
+	Warm        int      `yaml:"warm" toml:"warm"`                   // sandboxes kept ready; 0 = concurrency, <0 = none
+	MaxTimeout  Duration `yaml:"max_timeout" toml:"max_timeout"`     // largest CPU limit a request may ask; 0 = 30s
+	MaxMemoryMB int      `yaml:"max_memory_mb" toml:"max_memory_mb"` // largest memory limit; 0 = 512
 }
 
 // InputConfig configures the input-validation layer.
@@ -253,6 +264,9 @@ func (c *Config) Validate() error {
 		if j.Model == "" {
 			bad("intent.judge.model", "must be set when intent.judge.url is")
 		}
+	}
+	if sc := c.Scripts; sc.Concurrency < 0 || sc.Queue < 0 || sc.MaxTimeout < 0 || sc.MaxMemoryMB < 0 {
+		bad("scripts", "concurrency, queue, max_timeout and max_memory_mb must not be negative")
 	}
 	return errors.Join(errs...)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
 	"github.com/bulwarkhq/bulwark/internal/metrics"
 	"github.com/bulwarkhq/bulwark/scan"
+	"github.com/bulwarkhq/bulwark/script"
 	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/validate"
 )
@@ -39,8 +40,14 @@ type Deps struct {
 	Pages    http.Handler     // the web pages at / in demo mode; nil = none
 	Logins   LoginGuard       // slows down repeated failed logins; nil = no limit
 
-	Input  InputLayer  // the input layer; nil = off
-	Intent IntentLayer // the intent layer; nil = off
+	Input   InputLayer   // the input layer; nil = off
+	Intent  IntentLayer  // the intent layer; nil = off
+	Scripts ScriptRunner // runs POST /api/scripts/run; nil = the route answers 503
+}
+
+// ScriptRunner runs untrusted scripts in the sandbox; *script.Runner is one.
+type ScriptRunner interface {
+	Run(ctx context.Context, req script.Request) (script.Result, error)
 }
 
 // InputLayer is the input-validation layer as the gateway uses it;
@@ -114,6 +121,7 @@ func (g *Gateway) routes() {
 	m.HandleFunc("GET /healthz", g.healthz)
 	m.Handle("GET /metrics", g.metrics.Handler())
 	m.HandleFunc("GET /api/auth/csrf", g.csrfToken)
+	m.HandleFunc("POST /api/scripts/run", g.runScript)
 	g.dashboardRoutes(m)
 	if g.upstream != nil {
 		m.HandleFunc("POST "+g.cfg.LoginPath, g.proxyLogin)

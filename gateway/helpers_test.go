@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/auth"
+	"github.com/bulwarkhq/bulwark/sandbox"
 )
 
 // testKey is a 32-byte development key; tests that rotate use others.
@@ -69,6 +70,7 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	cfg.UsersFile = testUsers(t)
 	cfg.LogFile = "-"
 	cfg.Session.Store = "memory"
+	cfg.Scripts.Enabled = false
 	o := Options{Secret: testKey, Logger: slog.New(slog.DiscardHandler)}
 	for _, f := range opts {
 		f(&cfg, &o)
@@ -184,6 +186,9 @@ func (c *client) setCookie(v string) {
 func osMkdirTemp() (string, error) { return os.MkdirTemp("", "bulwark-gateway-test-") }
 
 func TestMain(m *testing.M) {
+	if sandbox.IsInit() { // the sandbox re-executes this binary as its init
+		sandbox.InitMain()
+	}
 	code := m.Run()
 	if usersDir != "" {
 		os.RemoveAll(usersDir)

@@ -17,6 +17,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/metrics"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/scan"
+	"github.com/bulwarkhq/bulwark/script"
 	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/validate"
 	"github.com/redis/go-redis/v9"
@@ -94,8 +95,14 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 			return nil, err
 		}
 	}
-	// TODO: wire the input layer once package validate has CheckJSON,
-	// CheckForm and CheckPath.
+	input, err := validate.New(validate.Config{Modes: inputModes(cfg.Input.Modes)})
+	if err != nil {
+		return nil, fmt.Errorf("input layer: %v", err)
+	}
+	d.Input = input
+	if cfg.Scripts.Enabled {
+		d.Scripts = srv.openScripts(cfg.Scripts, d.Logger)
+	}
 	// TODO: wire the intent layer (newIntent) once package intent exports its
 	// Detector.
 	if srv.Gateway, err = New(cfg, d); err != nil {
@@ -120,6 +127,25 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 		srv.HTTP.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return srv, nil
+}
+
+// openScripts starts the sandbox pool. A host that cannot sandbox still
+// serves everything else: the script route then answers 503, and the reason
+// is logged once.
+func (srv *Server) openScripts(c ScriptsConfig, log *slog.Logger) ScriptRunner {
+	r, err := script.NewRunner(script.Config{Concurrency: c.Concurrency, Queue: c.Queue, Warm: c.Warm,
+		MaxTimeout: time.Duration(c.MaxTimeout), MaxMemoryMB: c.MaxMemoryMB})
+	if err != nil {
+		if log != nil {
+			log.Warn("script sandbox unavailable: POST /api/scripts/run will answer 503", "error", err)
+		}
+		return nil
+	}
+	srv.closers = append(srv.closers, r.Close)
+	if log != nil {
+		log.Info("script sandbox ready", "capabilities", fmt.Sprintf("%+v", r.Capabilities()))
+	}
+	return r
 }
 
 // openStore picks the session store: redis when asked or when a Redis URL is

@@ -1,0 +1,94 @@
+package gateway
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestChatInputLayer(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.login("alice")
+	tests := []struct {
+		name, msg string
+		status    int
+		kind      string
+	}{
+		{"sql injection", "' OR '1'='1", 400, "sqli"},
+		{"xss", "<script>alert(1)</script>", 400, "xss"},
+		{"sql question", "why is SELECT * FROM orders WHERE id = 5 slow?", 200, ""},
+		{"apostrophes", "I don't know what you're talking about, it's fine", 200, ""},
+		{"plain", "hello there", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := c.chat(tt.msg)
+			if a.status != tt.status {
+				t.Fatalf("chat(%q) = %d %s, want %d", tt.msg, a.status, a.raw, tt.status)
+			}
+			if tt.kind != "" && (a.str("layer") != "input" || a.str("kind") != tt.kind) {
+				t.Errorf("blocked by %s/%s, want input/%s", a.str("layer"), a.str("kind"), tt.kind)
+			}
+		})
+	}
+}
+
+func TestProxyInputLayer(t *testing.T) {
+	be := newBackend(t)
+	e := newEnv(t, withConfig(func(c *Config) { c.Upstream = be.ts.URL }))
+	c := e.client()
+	a := c.do("POST", "/api/auth/login", map[string]string{"username": "carol", "password": "backend-secret"}, nil)
+	c.token = a.str("csrf_token")
+	hdr := map[string]string{"X-CSRF-Token": c.token}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   any
+		status int
+	}{
+		{"nosql operator key", "POST", "/api/users/find", `{"username": {"$ne": null}, "password": {"$ne": null}}`, 400},
+		{"sqli in nested field", "POST", "/api/search", map[string]any{"filter": map[string]string{"q": "1' UNION SELECT password FROM users--"}}, 400},
+		{"traversal in path", "GET", "/api/files/..%2f..%2f..%2fetc%2fpasswd", nil, 400},
+		{"benign json", "POST", "/api/notes", map[string]string{"text": "remember to buy milk"}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := c.do(tt.method, tt.path, tt.body, hdr)
+			if a.status != tt.status {
+				t.Fatalf("%s %s = %d %s, want %d", tt.method, tt.path, a.status, a.raw, tt.status)
+			}
+		})
+	}
+}
+
+func TestScriptRoute(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the sandbox needs root here (user namespaces and cgroups); run as root")
+	}
+	e := newEnv(t, withConfig(func(c *Config) {
+		c.Scripts = ScriptsConfig{Enabled: true, Concurrency: 1, Queue: 1, Warm: -1}
+	}))
+	if e.srv.d.Scripts == nil {
+		t.Fatal("script runner did not start on a host that should sandbox")
+	}
+	c := e.client()
+	c.login("alice")
+	hdr := map[string]string{"X-CSRF-Token": c.token}
+	a := c.do("POST", "/api/scripts/run", map[string]any{"language": "python", "code": "print(6*7)"}, hdr)
+	if a.status != 200 || a.str("status") != "ok" || strings.TrimSpace(a.str("stdout")) != "42" {
+		t.Fatalf("python run = %d %s", a.status, a.raw)
+	}
+	a = c.do("POST", "/api/scripts/run", map[string]any{"language": "sh", "code": "while :; do :; done", "timeout_s": 1}, hdr)
+	if a.status != 200 || a.str("status") != "timeout" {
+		t.Fatalf("busy loop = %d %s, want status timeout", a.status, a.raw)
+	}
+	a = c.do("POST", "/api/scripts/run", map[string]any{"language": "cobol", "code": "x"}, hdr)
+	if a.status != 400 {
+		t.Fatalf("unknown language = %d %s, want 400", a.status, a.raw)
+	}
+	if a := e.client().do("POST", "/api/scripts/run", map[string]any{"language": "sh", "code": "id"}, nil); a.status != 403 {
+		t.Fatalf("anonymous run = %d, want 403", a.status)
+	}
+}
