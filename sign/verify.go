@@ -85,6 +85,9 @@ func (v *Verifier) Check(r *http.Request) error {
 	if !ok || err != nil || len(gotMAC) != 32 || !validNonce(nonce) || !validDigest(digest) {
 		return ErrMalformed
 	}
+	if v.Keys == nil {
+		return ErrUnknownKey
+	}
 	key, ok := v.Keys.Key(keyID)
 	if !ok {
 		return ErrUnknownKey
