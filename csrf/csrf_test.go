@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -197,6 +198,45 @@ func TestCheck(t *testing.T) {
 			}
 			if err := p.Check(r); err != tt.wantErr {
 				t.Errorf("Check = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckKeepsBody(t *testing.T) {
+	p := csrf.New([][]byte{keyNew}, sessionID)
+	tok := p.Token("sid-1")
+	form := "csrf_token=" + tok + "&message=hi"
+	multi, multiType := multipartBody(t, map[string]string{"csrf_token": tok, "m": "hi"})
+	big := form + "&pad=" + strings.Repeat("x", csrf.MaxFormBody)
+	tests := []struct {
+		name    string
+		body    string
+		ctype   string
+		wantErr error
+	}{
+		{"urlencoded", form, "application/x-www-form-urlencoded", nil},
+		{"urlencoded with charset", form, "application/x-www-form-urlencoded; charset=utf-8", nil},
+		{"multipart", multi, multiType, nil},
+		{"form over MaxFormBody", big, "application/x-www-form-urlencoded", csrf.ErrTokenMissing},
+		{"json", `{"csrf_token":"` + tok + `"}`, "application/json", csrf.ErrTokenMissing},
+		{"no content type", form, "", csrf.ErrTokenMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/x", strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", tt.ctype)
+			r = withSession(r, "sid-1")
+			if err := p.Check(r); err != tt.wantErr {
+				t.Errorf("Check = %v, want %v", err, tt.wantErr)
+			}
+			if r.Form != nil || r.PostForm != nil || r.MultipartForm != nil {
+				t.Error("Check parsed the form of the caller's request")
+			}
+			got, err := io.ReadAll(r.Body)
+			if err != nil || string(got) != tt.body {
+				t.Errorf("body after Check: %d bytes (err %v), want the %d sent",
+					len(got), err, len(tt.body))
 			}
 		})
 	}

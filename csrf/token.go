@@ -1,10 +1,13 @@
 package csrf
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"io"
+	"mime"
 	"net/http"
 	"sync/atomic"
 )
@@ -41,9 +44,9 @@ var tokenEncoding = base64.RawURLEncoding.Strict()
 //
 // Security limits: a token is only as secret as the pages that carry it; an
 // XSS on the origin can read it and forge requests. Tokens do not expire on
-// their own: one is valid exactly as long as its session. Reading the form
-// field consumes a form body (as [http.Request.ParseMultipartForm] does);
-// callers that need body limits apply them before this layer.
+// their own: one is valid exactly as long as its session. To find the form
+// field, a form body of up to [MaxFormBody] bytes is held in memory; the
+// handler behind still reads it in full.
 //
 // Make a Protection with [New]. The zero value has no keys and no session
 // lookup: it refuses every unsafe request, and its Token method panics.
@@ -140,7 +143,8 @@ func (p *Protection) Verify(sessionID, token string) error {
 // Check decides whether r may proceed. Safe methods (GET, HEAD, OPTIONS,
 // TRACE) always may. Any other method needs a session ([ErrNoSession]) and
 // its token in the X-CSRF-Token header or, only when that header is absent
-// or empty, in the csrf_token form field of the body.
+// or empty, in the csrf_token field of an urlencoded or multipart form body
+// (see [MaxFormBody]). Check leaves r's body readable and its form unparsed.
 func (p *Protection) Check(r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
@@ -158,9 +162,47 @@ func (p *Protection) Check(r *http.Request) error {
 		token = v[0]
 	}
 	if token == "" {
-		token = r.PostFormValue(FormField)
+		token = formToken(r)
 	}
 	return p.Verify(id, token)
+}
+
+// MaxFormBody is the largest form body, in bytes, that [Protection.Check]
+// reads a csrf_token field from. Larger requests must send the token in the
+// X-CSRF-Token header.
+const MaxFormBody = 1 << 20
+
+// formToken returns the csrf_token field of r's body when the body is an
+// urlencoded or multipart form of at most MaxFormBody bytes. The form is
+// parsed from a copy of the body on a copy of r: r.Body is replaced by a
+// reader that yields the same bytes, and r's form fields stay unparsed, so
+// handlers and proxies behind the check see the request as it came.
+func formToken(r *http.Request) string {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" ||
+		r.Body == nil || r.Body == http.NoBody {
+		return ""
+	}
+	buf, err := io.ReadAll(io.LimitReader(r.Body, MaxFormBody+1))
+	r.Body = replayBody{io.MultiReader(bytes.NewReader(buf), r.Body), r.Body}
+	if err != nil || len(buf) > MaxFormBody {
+		return ""
+	}
+	cp := *r
+	cp.Body = io.NopCloser(bytes.NewReader(buf))
+	cp.Form, cp.PostForm, cp.MultipartForm = nil, nil, nil
+	token := cp.PostFormValue(FormField)
+	if cp.MultipartForm != nil {
+		cp.MultipartForm.RemoveAll()
+	}
+	return token
+}
+
+// replayBody reads the bytes formToken consumed, then the rest of the
+// original body, and closes the original.
+type replayBody struct {
+	io.Reader
+	io.Closer
 }
 
 // Handler returns a handler that serves next when [Protection.Check] allows
