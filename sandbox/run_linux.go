@@ -111,9 +111,10 @@ func start(binds []Bind) (_ *sandbox, err error) {
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
 		Args: []string{"bulwark-sandbox-init"},
-		// GOMAXPROCS spares the init's runtime from reading the host's
-		// cgroup files at start; it needs one thread's worth of work.
-		Env:         []string{initEnv + "=1", "GOMAXPROCS=1"},
+		// These keep the init's runtime from opening the host's cgroup
+		// CPU files, which it would hold open for its whole life.
+		Env: []string{initEnv + "=1", "GOMAXPROCS=1",
+			"GODEBUG=containermaxprocs=0,updatemaxprocs=0"},
 		Stdin:       stdinR,
 		Stdout:      stdoutW,
 		Stderr:      stderrW,
