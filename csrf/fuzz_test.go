@@ -1,7 +1,9 @@
 package csrf_test
 
 import (
+	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/csrf"
@@ -53,6 +55,32 @@ func FuzzAddTrusted(f *testing.F) {
 		r.Header.Set("Origin", "https://attacker.invalid")
 		if o.Check(r) == nil && origin != "https://attacker.invalid" {
 			t.Fatalf("trusting %q let an unrelated origin through", origin)
+		}
+	})
+}
+
+// FuzzCheckForm sends arbitrary bodies and content types through Check. It
+// must not panic, must only answer with the package's reasons, and must
+// leave the body byte for byte as it came.
+func FuzzCheckForm(f *testing.F) {
+	p := csrf.New([][]byte{keyNew}, sessionID)
+	tok := p.Token(benchSID)
+	f.Add("csrf_token="+tok, "application/x-www-form-urlencoded")
+	f.Add("--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"+tok+"\r\n--b--\r\n",
+		"multipart/form-data; boundary=b")
+	f.Add("%zz=&&;", "application/x-www-form-urlencoded")
+	f.Add("--b\r\n\r\n", "multipart/form-data; boundary=b")
+	f.Fuzz(func(t *testing.T, body, ctype string) {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		r = withSession(r, benchSID)
+		switch err := p.Check(r); err {
+		case nil, csrf.ErrTokenMissing, csrf.ErrTokenInvalid:
+		default:
+			t.Fatalf("Check = %v", err)
+		}
+		if got, err := io.ReadAll(r.Body); err != nil || string(got) != body {
+			t.Fatalf("body changed: %q, %v", got, err)
 		}
 	})
 }
