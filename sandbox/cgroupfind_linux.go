@@ -82,8 +82,8 @@ func prepareCgroups(m cgroupMounts, ownV2 string, ownV1 map[string]string, paren
 			c.v2 = dir
 			return c
 		}
+		c.missed = append(c.missed, "cgroup v2: "+err.Error())
 		if len(m.v1) == 0 {
-			c.missed = append(c.missed, "cgroup v2: "+err.Error())
 			return c
 		}
 	}

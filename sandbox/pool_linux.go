@@ -73,16 +73,21 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 		return fail(&SetupError{"take sandbox", errors.New("pool closed")})
 	default:
 	}
-	var sb *sandbox
-	select {
-	case sb = <-p.ready:
-	default:
-		var err error
-		if sb, err = start(p.binds); err != nil {
-			return fail(err)
+	for {
+		select {
+		case sb := <-p.ready:
+			if sb.alive() {
+				return sb.run(ctx, spec)
+			}
+			_ = sb.discard() // died while waiting; the run takes another
+		default:
+			sb, err := start(p.binds)
+			if err != nil {
+				return fail(err)
+			}
+			return sb.run(ctx, spec)
 		}
 	}
-	return sb.run(ctx, spec)
 }
 
 // Close stops the pool and destroys its warm sandboxes. The error says what

@@ -30,3 +30,18 @@ func TestPoolRunsAndCloses(t *testing.T) {
 		t.Error("a closed pool ran a program")
 	}
 }
+
+func TestPoolSkipsDeadSandbox(t *testing.T) {
+	needSandbox(t)
+	p, err := sandbox.DeadPool(shBinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	res, err := p.Run(context.Background(), sandbox.Spec{
+		Args: []string{"/bin/sh", "-c", "echo fine"}, Limits: sandbox.Limits{CPU: time.Second},
+	})
+	if err != nil || string(res.Stdout) != "fine\n" {
+		t.Fatalf("run after a warm sandbox died: %v %q", err, res.Stdout)
+	}
+}

@@ -170,6 +170,16 @@ func (sb *sandbox) kill() {
 	}
 }
 
+// alive reports whether the init still waits for its program.
+func (sb *sandbox) alive() bool {
+	select {
+	case <-sb.exited:
+		return false
+	default:
+		return true
+	}
+}
+
 // discard tears down a sandbox that will not run anything.
 func (sb *sandbox) discard() error {
 	sb.kill()
