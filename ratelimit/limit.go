@@ -17,8 +17,14 @@ import (
 )
 
 // ErrInvalidLimit reports a [Limit] that cannot be enforced: a rate or
-// period that is not positive, or a negative burst.
+// period that is not positive, a negative burst, an interval under a
+// nanosecond, or a capacity that takes more than [MaxRecovery] to earn.
 var ErrInvalidLimit = errors.New("ratelimit: invalid limit")
+
+// MaxRecovery bounds the time an idle key takes to earn its full
+// capacity, Interval × Capacity, which keeps the arithmetic far from
+// overflow.
+const MaxRecovery = 100 * 365 * 24 * time.Hour
 
 // Limit is a rate: Rate requests per Per on average, with Burst extra
 // requests that an idle key may spend at once. A key that has been idle for
@@ -42,11 +48,16 @@ func (l Limit) Interval() time.Duration { return l.Per / time.Duration(l.Rate) }
 // Valid reports whether the limit can be enforced; the error wraps
 // [ErrInvalidLimit].
 func (l Limit) Valid() error {
-	if l.Rate <= 0 || l.Burst < 0 || l.Per < time.Duration(l.Rate) {
+	if l.Rate <= 0 || l.Burst < 0 || l.Per < time.Duration(l.Rate) ||
+		l.Burst > maxCount || l.Rate > maxCount ||
+		int64(l.Capacity()) > int64(MaxRecovery/l.Interval()) {
 		return fmt.Errorf("%w: rate %d per %v burst %d", ErrInvalidLimit, l.Rate, l.Per, l.Burst)
 	}
 	return nil
 }
+
+// maxCount bounds Rate and Burst so that their sum cannot overflow.
+const maxCount = 1 << 30
 
 // Decision is the answer to one request.
 type Decision struct {

@@ -22,6 +22,10 @@ func TestLimitValid(t *testing.T) {
 		{"zero period", ratelimit.Limit{Rate: 1}, false},
 		{"negative burst", ratelimit.Limit{Rate: 1, Per: time.Second, Burst: -1}, false},
 		{"interval under 1ns", ratelimit.Limit{Rate: 10, Per: 5}, false},
+		{"huge burst", ratelimit.Limit{Rate: 1, Per: time.Second, Burst: 1 << 40}, false},
+		{"recovery over 100 years", ratelimit.Limit{Rate: 1, Per: 24 * time.Hour, Burst: 40000},
+			false},
+		{"long but fine", ratelimit.Limit{Rate: 1, Per: 24 * time.Hour, Burst: 30000}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,8 +34,9 @@ type MemoryNonces struct {
 	// MaxEntries bounds the nonces held; zero means [DefaultMaxNonces].
 	MaxEntries int
 
-	mu      sync.Mutex
-	expires map[string]time.Time
+	mu        sync.Mutex
+	expires   map[string]time.Time
+	lastSweep time.Time
 }
 
 // Claim implements [NonceStore].
@@ -53,17 +54,27 @@ func (m *MemoryNonces) claim(now time.Time, nonce string, ttl time.Duration) (bo
 		return false, nil
 	}
 	if len(m.expires) >= m.maxEntries() {
-		for k, exp := range m.expires {
-			if !now.Before(exp) {
-				delete(m.expires, k)
-			}
-		}
+		m.sweep(now)
 		if len(m.expires) >= m.maxEntries() {
 			return false, ErrNoncesFull
 		}
 	}
 	m.expires[nonce] = now.Add(ttl)
 	return true, nil
+}
+
+// sweep drops expired nonces, at most once a second: a full store of
+// unexpired nonces then costs one pass a second, not one per request.
+func (m *MemoryNonces) sweep(now time.Time) {
+	if now.Sub(m.lastSweep) < time.Second && !now.Before(m.lastSweep) {
+		return
+	}
+	m.lastSweep = now
+	for k, exp := range m.expires {
+		if !now.Before(exp) {
+			delete(m.expires, k)
+		}
+	}
 }
 
 func (m *MemoryNonces) maxEntries() int {
