@@ -218,9 +218,11 @@ func (g *Gateway) dashboardHost(w http.ResponseWriter, r *http.Request) {
 			"csrf": true, "login_guard": g.d.Logins != nil,
 		},
 		Protections: append(g.gatewayProtections(), sandboxProtections(caps)...),
-		Sandbox: sandboxCaps{Root: caps.Root, UserNamespaces: caps.UserNamespaces, Seccomp: caps.Seccomp,
+		Sandbox: sandboxCaps{
+			Root: caps.Root, UserNamespaces: caps.UserNamespaces, Seccomp: caps.Seccomp,
 			LandlockABI: caps.LandlockABI, Cgroup: caps.Cgroup,
-			CgroupProblems: nonNil(caps.CgroupProblems), Degraded: nonNil(caps.Degraded())},
+			CgroupProblems: nonNil(caps.CgroupProblems), Degraded: nonNil(caps.Degraded()),
+		},
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	httpjson.Write(w, http.StatusOK, a)
@@ -243,65 +245,65 @@ func (g *Gateway) gatewayProtections() []protection {
 	case c.Session.Secure:
 		tls = "ends at a proxy; cookies are marked Secure"
 	}
-	ps := []protection{
-		{Name: "sessions", Active: true, Detail: "sealed cookie, " + store + " store, idle timeout " +
-			time.Duration(c.Session.IdleTimeout).String()},
-		{Name: "csrf", Active: true, Detail: fmt.Sprintf("origin check (%d trusted origins) and "+
-			"session-bound X-CSRF-Token on unsafe methods", len(c.TrustedOrigins))},
-		{Name: "login back-off", Active: g.d.Logins != nil, Detail: "repeated failed logins wait",
-			Hint: onlyIf(g.d.Logins == nil, "the gateway was built without a login guard")},
-		{Name: "input validation", Active: g.d.Input != nil, Detail: "sqli, xss, nosqli, cmdi, " +
-			"path traversal, ssti, crlf, ldap and xpath detectors",
-			Hint: onlyIf(g.d.Input == nil, "the input layer is not wired into this build")},
-		{Name: "intent detection", Active: g.d.Intent != nil, Detail: "prompt injection, jailbreak " +
-			"and system manipulation",
-			Hint: onlyIf(g.d.Intent == nil, "the intent layer is not wired into this build")},
-		{Name: "tls", Active: tls != "", Detail: tls,
-			Hint: onlyIf(tls == "",
-				"set tls_cert and tls_key, or end TLS at a proxy and set session.secure")},
+	const notWired = "this build does not wire the layer in"
+	gw := func(name string, active bool, detail, hint string) protection {
+		return protect("gateway", name, active, detail, hint)
+	}
+	return []protection{
+		gw("sessions", true, fmt.Sprintf("sealed cookie, %s store, idle timeout %v", store,
+			time.Duration(c.Session.IdleTimeout)), ""),
+		gw("csrf", true, fmt.Sprintf("origin check (%d trusted origins) and session-bound "+
+			"X-CSRF-Token on unsafe methods", len(c.TrustedOrigins)), ""),
+		gw("login back-off", g.d.Logins != nil, "repeated failed logins wait longer and longer",
+			"the gateway was built without a login guard"),
+		gw("input validation", g.d.Input != nil, "sqli, xss, nosqli, cmdi, path traversal, "+
+			"ssti, crlf, ldap and xpath detectors", notWired),
+		gw("intent detection", g.d.Intent != nil, "prompt injection, jailbreak and system "+
+			"manipulation", notWired),
+		gw("tls", tls != "", tls, "set tls_cert and tls_key, or end TLS at a proxy and set "+
+			"session.secure"),
 		// TODO: say whether Redis answers; the gateway does not keep the
 		// Redis client, so only the configuration is known here.
-		{Name: "redis", Active: c.RedisURL != "", Detail: onlyIf(c.RedisURL != "",
-			"configured; shared sessions and login back-off"),
-			Hint: onlyIf(c.RedisURL == "", "set redis_url to share sessions and limits between instances")},
+		gw("redis", c.RedisURL != "", onlyIf(c.RedisURL != "", "configured: shared sessions and "+
+			"login back-off"), "set redis_url to share sessions and limits between instances"),
 	}
-	for i := range ps {
-		ps[i].Area = "gateway"
-	}
-	return ps
 }
 
 // sandboxProtections describes the kernel features scripts run under.
 func sandboxProtections(c sandbox.Capabilities) []protection {
-	ps := []protection{
-		{Name: "namespaces", Active: c.UserNamespaces, Detail: "user, pid, mount, network, ipc and uts"},
-		{Name: "seccomp", Active: c.Seccomp, Detail: fmt.Sprintf("%d syscall rules", len(sandbox.Policy()))},
-		{Name: "landlock", Active: c.LandlockABI > 0, Detail: fmt.Sprintf("ABI %d", c.LandlockABI)},
-		{Name: "cgroup", Active: c.Cgroup != "none", Detail: "cgroup " + c.Cgroup + " memory, cpu and pids"},
+	sb := func(name string, active bool, detail, missing, hint string) protection {
+		if !active {
+			detail = missing
+		}
+		return protect("sandbox", name, active, detail, hint)
 	}
-	if !c.UserNamespaces {
-		ps[0].Detail = c.UserNSDetail
-		ps[0].Hint = "enable user namespaces (sysctl user.max_user_namespaces); scripts cannot run"
-	}
-	if !c.Seccomp {
-		ps[1].Detail = "no seccomp filters in this kernel"
-		ps[1].Hint = "use a kernel with CONFIG_SECCOMP_FILTER; scripts cannot run"
-	}
-	if c.LandlockABI == 0 {
-		ps[2].Detail = "not in this kernel; an extra layer, the others still hold"
-		ps[2].Hint = "boot a kernel with CONFIG_SECURITY_LANDLOCK and landlock in lsm="
-	}
-	if c.Cgroup == "none" {
-		ps[3].Detail = "no memory controller: memory and CPU limited per process by rlimits"
-		ps[3].Hint = "run as root, or delegate a cgroup v2 subtree with memory and pids"
-	}
+	cg := sb("cgroup", c.Cgroup != "none", "cgroup "+c.Cgroup+" memory, cpu and pids",
+		"no memory controller: memory and CPU limited per process by rlimits",
+		"run as root, or delegate a cgroup v2 subtree with memory and pids")
 	if len(c.CgroupProblems) > 0 {
-		ps[3].Detail += "; not used: " + strings.Join(c.CgroupProblems, "; ")
+		cg.Detail += "; not used: " + strings.Join(c.CgroupProblems, "; ")
 	}
-	for i := range ps {
-		ps[i].Area = "sandbox"
+	return []protection{
+		sb("namespaces", c.UserNamespaces, "user, pid, mount, network, ipc and uts", c.UserNSDetail,
+			"enable user namespaces (sysctl user.max_user_namespaces); scripts cannot run"),
+		sb("seccomp", c.Seccomp, fmt.Sprintf("%d syscall rules", len(sandbox.Policy())),
+			"no seccomp filters in this kernel",
+			"use a kernel with CONFIG_SECCOMP_FILTER; scripts cannot run"),
+		sb("landlock", c.LandlockABI > 0, fmt.Sprintf("ABI %d", c.LandlockABI),
+			"not in this kernel; an extra layer, the others still hold",
+			"boot a kernel with CONFIG_SECURITY_LANDLOCK and landlock in lsm="),
+		cg,
 	}
-	return ps
+}
+
+// protect returns one line of the host answer; the hint is kept only when
+// the protection is not active.
+func protect(area, name string, active bool, detail, hint string) protection {
+	p := protection{Name: name, Area: area, Active: active, Detail: detail}
+	if !active {
+		p.Hint = hint
+	}
+	return p
 }
 
 // onlyIf returns s when cond holds, else "".

@@ -1,13 +1,16 @@
 package gateway_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,7 +88,8 @@ func chromiumPath(t *testing.T) string {
 		p = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("no Chromium at %s (%v): install Debian's chromium package or set BULWARK_CHROMIUM", p, err)
+		t.Skipf("no Chromium at %s (%v): install Debian's chromium package or set "+
+			"BULWARK_CHROMIUM", p, err)
 	}
 	return p
 }
@@ -100,6 +104,8 @@ func startE2EServer(t *testing.T) (string, *syncBuffer) {
 	cfg.UsersFile = filepath.Join(dir, "users")
 	cfg.Session.Store = "memory"
 	cfg.LogFile = "-"
+	cfg.Scripts.Enabled = true
+	cfg.Scripts.Concurrency = 1
 	if err := auth.Add(cfg.UsersFile, e2eUser, e2ePassword); err != nil {
 		t.Fatal(err)
 	}
@@ -138,9 +144,10 @@ func startE2EServer(t *testing.T) (string, *syncBuffer) {
 
 // browser is one Chromium tab and what went wrong in it.
 type browser struct {
-	ctx   context.Context
-	base  string
-	shots string // directory for screenshots
+	ctx     context.Context
+	base    string
+	shots   string   // directory for screenshots
+	scripts []string // statuses of the scripts run so far
 
 	mu       sync.Mutex
 	problems []string
@@ -198,7 +205,8 @@ func (b *browser) watch(ev any) {
 	var p string
 	switch ev := ev.(type) {
 	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+		switch ev.Type {
+		case runtime.ConsoleAPICalledTypeError, runtime.ConsoleAPICalledTypeAssert:
 			var args []string
 			for _, a := range ev.Args {
 				args = append(args, strings.Trim(string(a.Value), `"`)+a.Description)
@@ -206,7 +214,8 @@ func (b *browser) watch(ev any) {
 			p = "console." + string(ev.Type) + ": " + strings.Join(args, " ")
 		}
 	case *runtime.EventExceptionThrown:
-		p = "exception: " + (&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error()
+		err := &chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}
+		p = "exception: " + err.Error()
 	case *log.EventEntryAdded:
 		e := ev.Entry
 		security := e.Source == log.EntrySourceSecurity || e.Source == log.EntrySourceViolation
@@ -257,8 +266,17 @@ func (b *browser) do(t *testing.T, what string, steps ...chromedp.Action[chromed
 // open loads a page and waits until its script has finished starting.
 func (b *browser) open(t *testing.T, path string) {
 	t.Helper()
-	b.do(t, "open "+path, chromedp.Navigate(b.base+path), waitJS(`document.body.dataset.loaded === "true"`))
+	b.do(t, "open "+path, chromedp.Navigate(b.base+path),
+		waitJS(`document.body.dataset.loaded === "true"`))
 }
+
+// jsHelpers shorten the expressions the tests evaluate in the page.
+const jsHelpers = `const textOf = (id) => document.getElementById(id).textContent;
+	const all = (selector) => [...document.querySelectorAll(selector)];
+	const status = (url, options) => fetch(url, options).then((r) => r.status);`
+
+// inPage wraps a JavaScript expression so that it can use jsHelpers.
+func inPage(expr string) string { return "(() => {" + jsHelpers + "return (" + expr + ");})()" }
 
 // waitJS waits until the JavaScript expression is true. It evaluates again
 // after errors too, since a page may be navigating away meanwhile.
@@ -266,7 +284,7 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		deadline := time.Now().Add(waitFor)
 		for {
-			ok, err := chromedp.Evaluate[bool](expr)(ctx, tg)
+			ok, err := chromedp.Evaluate[bool](inPage(expr))(ctx, tg)
 			if err == nil && ok {
 				return nil
 			}
@@ -287,7 +305,7 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, waitFor)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](inPage(expr), chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
@@ -309,13 +327,14 @@ func (b *browser) screenshot(t *testing.T, name string) {
 }
 
 func testLogin(t *testing.T, b *browser) {
-	b.do(t, "open the login page", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.ID("login-form")))
+	b.do(t, "open the login page", chromedp.Navigate(b.base+"/"),
+		chromedp.WaitVisible(chromedp.ID("login-form")))
 	b.screenshot(t, "login")
 	b.do(t, "log in with a wrong password",
 		chromedp.SetValue(chromedp.ID("username"), e2eUser),
 		chromedp.SetValue(chromedp.ID("password"), "not-the-password"),
 		chromedp.Click(chromedp.ID("login-button")),
-		waitJS(`document.getElementById("login-error").textContent.includes("Wrong user name or password")`))
+		waitJS(`textOf("login-error").includes("Wrong user name or password")`))
 	b.do(t, "log in",
 		chromedp.SetValue(chromedp.ID("username"), e2eUser),
 		chromedp.SetValue(chromedp.ID("password"), e2ePassword),
@@ -360,7 +379,8 @@ func testChat(t *testing.T, b *browser) {
 	for _, layer := range []string{"input", "intent"} {
 		v := verdict(t, b, layer)
 		if len(v) == 0 || (v[1] != "allowed" && v[1] != "off") {
-			t.Errorf("layer %s: verdict row %q, want allowed (or off when the layer is not wired)", layer, v)
+			t.Errorf("layer %s: verdict row %q, want allowed (or off when the layer is not wired)",
+				layer, v)
 		}
 	}
 }
@@ -393,7 +413,9 @@ func testBlocked(t *testing.T, b *browser, text, layer string, kinds ...string) 
 	if v[3] == "–" || v[3] == "" {
 		t.Errorf("%q: no score shown", text)
 	}
-	if detail := eval[string](t, b, lastMessage+`.querySelector("tr[data-verdict=blocked] .detail").textContent`); detail == "" {
+	detail := eval[string](t, b, lastMessage+
+		`.querySelector("tr[data-verdict=blocked] .detail").textContent`)
+	if detail == "" {
 		t.Errorf("%q: no explanation shown", text)
 	}
 }
@@ -410,15 +432,18 @@ func testBlockedJailbreak(t *testing.T, b *browser) {
 func testScripts(t *testing.T, b *browser) {
 	b.open(t, "/scripts.html")
 	tests := []struct {
-		name, lang, code string
-		timeout          string
-		status, stdout   string
-		wantCPUAtLeastMS int
+		name, lang, code  string
+		timeout           string
+		status, stdout    string
+		truncated         bool // the page marks stdout as cut
+		wantWallAtLeastMS int
 	}{
-		{name: "prints", lang: "sh", code: "echo hello from the sandbox", timeout: "5", status: "ok",
-			stdout: "hello from the sandbox"},
-		{name: "times out", lang: "sh", code: "while :; do :; done", timeout: "1", status: "timeout",
-			wantCPUAtLeastMS: 500},
+		{name: "prints", lang: "sh", code: "echo hello from the sandbox", timeout: "5",
+			status: "ok", stdout: "hello from the sandbox"},
+		{name: "times out", lang: "sh", code: "while :; do :; done", timeout: "1",
+			status: "timeout", wantWallAtLeastMS: 1000},
+		{name: "floods its output", lang: "sh", code: "yes", timeout: "5", status: "output_limit",
+			stdout: "y\ny\n", truncated: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -429,40 +454,47 @@ func testScripts(t *testing.T, b *browser) {
 				chromedp.SetValue(chromedp.ID("timeout"), tt.timeout),
 				chromedp.Click(chromedp.ID("run")),
 				waitJS(fmt.Sprintf(`(document.body.dataset.runs || "0") !== %q`, runs)))
-			if msg := eval[string](t, b, `document.getElementById("script-error").textContent`); msg != "" {
+			if msg := textOf(t, b, "script-error"); msg != "" {
 				if strings.Contains(msg, "404") || strings.Contains(msg, "503") {
 					t.Skipf("POST /api/scripts/run is not available yet (%s); "+
 						"this step runs once the gateway wires the sandbox", msg)
 				}
 				t.Fatalf("run failed: %s", msg)
 			}
-			text := func(id string) string {
-				return eval[string](t, b, fmt.Sprintf(`document.getElementById(%q).textContent`, id))
-			}
+			text := func(id string) string { return textOf(t, b, id) }
 			if got := text("status"); got != tt.status {
-				t.Errorf("status %q, want %q (reason: %s, stderr: %s)", got, tt.status, text("reason"), text("stderr"))
+				t.Errorf("status %q, want %q (reason: %s, stderr: %s)", got, tt.status,
+					text("reason"), text("stderr"))
 			}
 			if tt.stdout != "" && !strings.Contains(text("stdout"), tt.stdout) {
 				t.Errorf("stdout %q, want %q", text("stdout"), tt.stdout)
 			}
-			for _, id := range []string{"wall", "cpu", "exit-code"} {
+			cut := eval[bool](t, b, `document.querySelector("#stdout mark.sandbox") !== null`)
+			if cut != tt.truncated {
+				t.Errorf("stdout marked as truncated: %v, want %v", cut, tt.truncated)
+			}
+			for _, id := range []string{"wall", "cpu", "exit-code", "rss", "limits"} {
 				if text(id) == "" || text(id) == "–" {
 					t.Errorf("%s not shown", id)
 				}
 			}
-			var cpu int
-			fmt.Sscanf(text("cpu"), "%d", &cpu)
-			if cpu < tt.wantCPUAtLeastMS {
-				t.Errorf("CPU time %d ms, want at least %d", cpu, tt.wantCPUAtLeastMS)
+			// A run stopped by its limit lasted at least as long as the limit.
+			var wall int
+			fmt.Sscanf(text("wall"), "%d", &wall)
+			if wall < tt.wantWallAtLeastMS {
+				t.Errorf("wall time %d ms, want at least %d", wall, tt.wantWallAtLeastMS)
 			}
-			b.screenshot(t, "scripts-"+strings.ReplaceAll(tt.name, " ", "-"))
+			b.scripts = append(b.scripts, tt.status)
+			if !tt.truncated {
+				b.screenshot(t, "scripts-"+strings.ReplaceAll(tt.name, " ", "-"))
+			}
 		})
 	}
 }
 
 func testDashboard(t *testing.T, b *browser) {
 	b.open(t, "/dashboard.html")
-	b.do(t, "wait for the live stream", waitJS(`document.getElementById("live-state").textContent === "live"`))
+	b.do(t, "wait for the live stream", waitJS(`textOf("live-state") === "live"`))
 	count := func(id string) int {
 		return eval[int](t, b, fmt.Sprintf(`Number(document.getElementById(%q).textContent)`, id))
 	}
@@ -478,17 +510,17 @@ func testDashboard(t *testing.T, b *browser) {
 
 	// Another client fails a login and sends a request without a token; the
 	// page must show both without a reload.
-	postJSON(t, b.base+"/api/auth/login", `{"username":"mallory","password":"guess"}`, http.StatusUnauthorized)
+	failLogin(t, b.base, "mallory")
 	postJSON(t, b.base+"/api/chat", `{"message":"hi"}`, http.StatusForbidden)
 	b.do(t, "see the new events",
-		waitJS(`[...document.querySelectorAll("#events li")].some((li) => li.dataset.type === "login_failed" &&
+		waitJS(`all("#events li").some((li) => li.dataset.type === "login_failed" &&
 			li.textContent.includes("mallory"))`),
-		waitJS(`[...document.querySelectorAll("#events li")].some((li) => li.dataset.type === "csrf")`),
+		waitJS(`all("#events li").some((li) => li.dataset.type === "csrf")`),
 		waitJS(fmt.Sprintf(`document.body.dataset.summaries !== %q`, summaries)),
 		waitJS(fmt.Sprintf(`Number(document.getElementById("count-logins").textContent) === %d &&
 			Number(document.getElementById("count-csrf").textContent) === %d`, logins+1, csrf+1)))
 
-	rows := eval[[]string](t, b, `[...document.querySelectorAll("#kinds tbody tr")].map((r) =>
+	rows := eval[[]string](t, b, `all("#kinds tbody tr").map((r) =>
 		[...r.cells].map((c) => c.textContent).join("/"))`)
 	for _, want := range []string{"input/sqli/", "intent/"} {
 		if !anyPrefix(rows, want) {
@@ -499,8 +531,15 @@ func testDashboard(t *testing.T, b *browser) {
 	if bars == 0 && count("count-blocks")+count("count-flags") > 0 {
 		t.Errorf("the chart has no bars although requests were blocked or flagged")
 	}
-	host := eval[[]string](t, b, `[...document.querySelectorAll("#host tbody tr")].map((r) => r.dataset.name)`)
-	for _, want := range []string{"csrf", "input validation", "intent detection", "namespaces", "seccomp", "cgroup"} {
+	statuses := eval[[]string](t, b, `all("#scripts tbody th").map((c) => c.textContent)`)
+	for _, want := range b.scripts {
+		if !slices.Contains(statuses, want) {
+			t.Errorf("sandbox runs by status %q: %s missing", statuses, want)
+		}
+	}
+	host := eval[[]string](t, b, `all("#host tbody tr").map((r) => r.dataset.name)`)
+	for _, want := range []string{"csrf", "input validation", "intent detection", "namespaces",
+		"seccomp", "cgroup"} {
 		if !slices.Contains(host, want) {
 			t.Errorf("host protections %q: %s missing", host, want)
 		}
@@ -557,20 +596,21 @@ func testCSPEnforced(t *testing.T, b *browser) {
 
 func testLogout(t *testing.T, b *browser) {
 	b.open(t, "/dashboard.html")
-	token := eval[string](t, b, `fetch("/api/auth/csrf").then((r) => r.json()).then((d) => d.csrf_token)`)
+	token := eval[string](t, b, `fetch("/api/auth/csrf").then((r) => r.json())
+		.then((d) => d.csrf_token)`)
 	b.do(t, "log out",
 		chromedp.Click(chromedp.ID("logout")),
-		waitJS(`location.pathname === "/" && document.getElementById("login-error").textContent.includes("logged out")`))
+		waitJS(`location.pathname === "/" && textOf("login-error").includes("logged out")`))
 	tests := []struct {
 		name, expr string
 		want       int
 	}{
-		{"dashboard API", `fetch("/api/dashboard/summary").then((r) => r.status)`, http.StatusUnauthorized},
-		{"event stream", `fetch("/api/dashboard/stream").then((r) => r.status)`, http.StatusUnauthorized},
-		{"token", `fetch("/api/auth/csrf").then((r) => r.status)`, http.StatusUnauthorized},
-		{"chat with the old token", fmt.Sprintf(`fetch("/api/chat", {method: "POST",
+		{"dashboard API", `status("/api/dashboard/summary")`, http.StatusUnauthorized},
+		{"event stream", `status("/api/dashboard/stream")`, http.StatusUnauthorized},
+		{"token", `status("/api/auth/csrf")`, http.StatusUnauthorized},
+		{"chat with the old token", fmt.Sprintf(`status("/api/chat", {method: "POST",
 			headers: {"Content-Type": "application/json", "X-CSRF-Token": %q},
-			body: JSON.stringify({message: "hello"})}).then((r) => r.status)`, token), http.StatusForbidden},
+			body: JSON.stringify({message: "hello"})})`, token), http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -582,6 +622,19 @@ func testLogout(t *testing.T, b *browser) {
 	// A page behind the login sends the visitor back to it.
 	b.do(t, "open the dashboard logged out", chromedp.Navigate(b.base+"/dashboard.html"),
 		waitJS(`location.pathname === "/" && location.search.includes("next=%2Fdashboard.html")`))
+}
+
+// textOf returns the text of the element with the id.
+func textOf(t *testing.T, b *browser, id string) string {
+	t.Helper()
+	return eval[string](t, b, fmt.Sprintf(`textOf(%q)`, id))
+}
+
+// failLogin makes a failed login as another client.
+func failLogin(t *testing.T, base, user string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": user, "password": "not-the-password"})
+	postJSON(t, base+"/api/auth/login", string(body), http.StatusUnauthorized)
 }
 
 // postJSON sends a request as another client, without cookies.
@@ -623,4 +676,325 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// apiClient is a logged-in API client with its own cookie jar.
+type apiClient struct {
+	t     *testing.T
+	base  string
+	hc    *http.Client
+	token string
+}
+
+func newAPIClient(t *testing.T, base string) *apiClient {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &apiClient{t: t, base: base, hc: &http.Client{Jar: jar, Timeout: waitFor}}
+	var login struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	creds := map[string]string{"username": e2eUser, "password": e2ePassword}
+	if st := c.call("POST", "/api/auth/login", creds, &login); st != http.StatusOK {
+		t.Fatalf("login: status %d", st)
+	}
+	c.token = login.CSRFToken
+	return c
+}
+
+// call sends a JSON request with the CSRF token and decodes the answer into
+// out, if not nil. It returns the status.
+func (c *apiClient) call(method, path string, body, out any) int {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("X-CSRF-Token", c.token)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			c.t.Fatalf("%s %s: decode answer: %v", method, path, err)
+		}
+	}
+	return res.StatusCode
+}
+
+// dashSummary is the part of GET /api/dashboard/summary the tests read.
+type dashSummary struct {
+	Minutes     int              `json:"minutes"`
+	MinuteStart time.Time        `json:"minute_start"`
+	Now         time.Time        `json:"now"`
+	Totals      map[string]int   `json:"totals"`
+	PerMinute   []map[string]int `json:"per_minute"`
+	Blocks      map[string]int   `json:"blocks"`
+	CSRF        map[string]int   `json:"csrf"`
+	LoginFailed int              `json:"login_failed"`
+}
+
+type dashEvent struct {
+	ID    uint64 `json:"id"`
+	Type  string `json:"type"`
+	Layer string `json:"layer"`
+	Kind  string `json:"kind"`
+	User  string `json:"user"`
+	ReqID string `json:"request_id"`
+}
+
+func TestDashboardNeedsSession(t *testing.T) {
+	base, _ := startE2EServer(t)
+	for _, path := range []string{"/api/dashboard/summary", "/api/dashboard/events",
+		"/api/dashboard/stream", "/api/dashboard/host"} {
+		t.Run(path, func(t *testing.T) {
+			res, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct{ Reason string }
+			json.NewDecoder(res.Body).Decode(&body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized || body.Reason != "no_session" {
+				t.Errorf("status %d reason %q, want 401 no_session", res.StatusCode, body.Reason)
+			}
+		})
+	}
+}
+
+func TestDashboardSummary(t *testing.T) {
+	base, _ := startE2EServer(t)
+	c := newAPIClient(t, base)
+	// A blocked message, a request without a token and a failed login.
+	st := c.call("POST", "/api/chat", map[string]string{"message": sqliText}, nil)
+	if st != http.StatusBadRequest {
+		t.Errorf("chat %q: status %d, want 400 (is the input layer wired?)", sqliText, st)
+	}
+	saved := c.token
+	c.token = ""
+	if st := c.call("POST", "/api/chat", map[string]string{"message": "hi"}, nil); st != 403 {
+		t.Errorf("chat without token: status %d, want 403", st)
+	}
+	c.token = saved
+	failLogin(t, base, "nobody")
+
+	tests := []struct {
+		query   string
+		status  int
+		minutes int
+	}{
+		{"", http.StatusOK, 60},
+		{"?minutes=1", http.StatusOK, 1},
+		{"?minutes=15", http.StatusOK, 15},
+		{"?minutes=1440", http.StatusOK, 1440},
+		{"?minutes=0", http.StatusBadRequest, 0},
+		{"?minutes=1441", http.StatusBadRequest, 0},
+		{"?minutes=-5", http.StatusBadRequest, 0},
+		{"?minutes=ten", http.StatusBadRequest, 0},
+	}
+	for _, tt := range tests {
+		t.Run("minutes"+tt.query, func(t *testing.T) {
+			var s dashSummary
+			st := c.call("GET", "/api/dashboard/summary"+tt.query, nil, &s)
+			if st != tt.status {
+				t.Fatalf("status %d, want %d", st, tt.status)
+			}
+			if st != http.StatusOK {
+				return
+			}
+			if s.Minutes != tt.minutes || len(s.PerMinute) != tt.minutes {
+				t.Errorf("minutes %d with %d buckets, want %d", s.Minutes, len(s.PerMinute),
+					tt.minutes)
+			}
+			end := s.MinuteStart.Add(time.Duration(tt.minutes) * time.Minute)
+			if !s.Now.Before(end) || s.Now.Before(end.Add(-time.Minute)) {
+				t.Errorf("minute_start %v does not put now %v in the last bucket",
+					s.MinuteStart, s.Now)
+			}
+			keys := []string{"block/input/sqli", "csrf/csrf/token_missing", "login_failed/auth/"}
+			for _, key := range keys {
+				const want = 1
+				inPeriod := 0
+				for _, m := range s.PerMinute {
+					inPeriod += m[key]
+				}
+				// A one-minute period may have begun after the event.
+				short := tt.minutes == 1
+				if s.Totals[key] != want || inPeriod > want || (!short && inPeriod != want) {
+					t.Errorf("%s: total %d, %d in the period; want %d", key, s.Totals[key],
+						inPeriod, want)
+				}
+			}
+			if s.Blocks["input/sqli"] != 1 || s.CSRF["token_missing"] != 1 || s.LoginFailed != 1 {
+				t.Errorf("grouped: blocks %v csrf %v login_failed %d, want one each",
+					s.Blocks, s.CSRF, s.LoginFailed)
+			}
+		})
+	}
+}
+
+func TestDashboardEvents(t *testing.T) {
+	base, _ := startE2EServer(t)
+	c := newAPIClient(t, base)
+	for _, u := range []string{"eve", "frank", "grace"} {
+		failLogin(t, base, u)
+	}
+	var all struct{ Events []dashEvent }
+	if st := c.call("GET", "/api/dashboard/events", nil, &all); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if len(all.Events) != 3 {
+		t.Fatalf("%d events, want 3: %+v", len(all.Events), all.Events)
+	}
+	for i, e := range all.Events {
+		wantUser := []string{"eve", "frank", "grace"}[i]
+		if e.Type != "login_failed" || e.User != wantUser || e.ReqID == "" {
+			t.Errorf("event %d: %+v", i, e)
+		}
+		if i > 0 && e.ID <= all.Events[i-1].ID {
+			t.Errorf("ids not increasing: %d after %d", e.ID, all.Events[i-1].ID)
+		}
+	}
+	var later struct{ Events []dashEvent }
+	c.call("GET", fmt.Sprintf("/api/dashboard/events?after=%d", all.Events[0].ID), nil, &later)
+	if len(later.Events) != 2 || later.Events[0].User != "frank" {
+		t.Errorf("after %d: %+v, want frank's and grace's", all.Events[0].ID, later.Events)
+	}
+}
+
+func TestDashboardStream(t *testing.T) {
+	base, _ := startE2EServer(t)
+	c := newAPIClient(t, base)
+	failLogin(t, base, "first")
+
+	tests := []struct {
+		name     string
+		lastID   string // Last-Event-ID header
+		trigger  string // user whose failed login happens while the stream is open
+		wantUser []string
+	}{
+		{"from the start", "", "second", []string{"first", "second"}},
+		{"resumed after the first", "1", "", []string{"second"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/dashboard/stream", nil)
+			if tt.lastID != "" {
+				req.Header.Set("Last-Event-ID", tt.lastID)
+			}
+			res, err := c.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			ct := res.Header.Get("Content-Type")
+			if res.StatusCode != http.StatusOK || ct != "text/event-stream" {
+				t.Fatalf("status %d, Content-Type %q", res.StatusCode, ct)
+			}
+			if tt.trigger != "" {
+				failLogin(t, base, tt.trigger)
+			}
+			events := readSSE(t, bufio.NewReader(res.Body), len(tt.wantUser))
+			for i, e := range events {
+				if e.User != tt.wantUser[i] || e.Type != "login_failed" {
+					t.Errorf("event %d: %+v, want %s's failed login", i, e, tt.wantUser[i])
+				}
+			}
+		})
+	}
+}
+
+// readSSE reads n "security" events from a server-sent event stream.
+func readSSE(t *testing.T, r *bufio.Reader, n int) []dashEvent {
+	t.Helper()
+	var out []dashEvent
+	var typ, id string
+	for len(out) < n {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("read stream after %d events: %v", len(out), err)
+		}
+		line = strings.TrimRight(line, "\n")
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			typ = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "id: "):
+			id = strings.TrimPrefix(line, "id: ")
+		case strings.HasPrefix(line, "data: "):
+			var e dashEvent
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &e); err != nil {
+				t.Fatalf("data %q: %v", line, err)
+			}
+			if typ != "security" || id != fmt.Sprint(e.ID) {
+				t.Errorf("event %q id %q for data with id %d", typ, id, e.ID)
+			}
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestDashboardHost(t *testing.T) {
+	base, _ := startE2EServer(t)
+	c := newAPIClient(t, base)
+	var h struct {
+		Mode        string          `json:"mode"`
+		Layers      map[string]bool `json:"layers"`
+		Protections []struct {
+			Name, Area, Detail, Hint string
+			Active                   bool
+		} `json:"protections"`
+		Sandbox struct {
+			Cgroup   string   `json:"cgroup"`
+			Degraded []string `json:"degraded"`
+		} `json:"sandbox"`
+	}
+	if st := c.call("GET", "/api/dashboard/host", nil, &h); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if h.Mode != "demo" || !h.Layers["csrf"] || !h.Layers["login_guard"] {
+		t.Errorf("mode %q layers %v", h.Mode, h.Layers)
+	}
+	if h.Sandbox.Cgroup == "" || h.Sandbox.Degraded == nil {
+		t.Errorf("sandbox %+v: cgroup and degraded must be set", h.Sandbox)
+	}
+	want := map[string]string{
+		"sessions": "gateway", "csrf": "gateway", "login back-off": "gateway",
+		"input validation": "gateway", "intent detection": "gateway", "tls": "gateway",
+		"redis":      "gateway",
+		"namespaces": "sandbox", "seccomp": "sandbox", "landlock": "sandbox", "cgroup": "sandbox",
+	}
+	for _, p := range h.Protections {
+		area, ok := want[p.Name]
+		if !ok || area != p.Area {
+			t.Errorf("unexpected protection %+v", p)
+		}
+		delete(want, p.Name)
+		if !p.Active && p.Hint == "" {
+			t.Errorf("%s is missing without a hint", p.Name)
+		}
+		if p.Name == "input validation" && p.Active != h.Layers["input"] {
+			t.Errorf("input validation active %v, layers say %v", p.Active, h.Layers["input"])
+		}
+	}
+	for name := range want {
+		t.Errorf("protection %s not listed", name)
+	}
 }
