@@ -15,7 +15,7 @@ import (
 // Put and Revoke, at most once a minute and a bounded number at a time.
 //
 // The file is locked while open, so two processes cannot share it; use
-// [RedisStore] for several instances.
+// [RedisStore] for several instances. Make one with [OpenBoltStore].
 type BoltStore struct {
 	db        *bolt.DB
 	now       func() time.Time

@@ -22,7 +22,7 @@ const (
 // session is one key, prefix + id, with a TTL, so Redis drops expired
 // entries itself. Revocations live in Redis and survive restarts of
 // bulwark; whether they survive a restart of Redis depends on its
-// persistence settings.
+// persistence settings. Make one with [NewRedisStore] or [OpenRedisStore].
 type RedisStore struct {
 	c      redis.UniversalClient
 	prefix string

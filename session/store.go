@@ -45,6 +45,7 @@ var (
 
 // MemoryStore is a [Store] held in process memory, for tests and for
 // development. Nothing survives a restart, and instances do not share it.
+// The zero value is an empty store ready to use.
 type MemoryStore struct {
 	mu        sync.Mutex
 	entries   map[string]memoryEntry
@@ -63,8 +64,13 @@ type memoryEntry struct {
 const sweepEvery = time.Minute
 
 // NewMemoryStore returns an empty [MemoryStore].
-func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{entries: make(map[string]memoryEntry), now: time.Now}
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+func (ms *MemoryStore) clock() time.Time {
+	if ms.now == nil {
+		return time.Now()
+	}
+	return ms.now()
 }
 
 // Put implements [Store].
@@ -74,7 +80,7 @@ func (ms *MemoryStore) Put(ctx context.Context, s Session, ttl time.Duration) er
 	}
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	now := ms.now()
+	now := ms.clock()
 	ms.sweepLocked(now)
 	if e, ok := ms.entries[s.ID]; ok && now.Before(e.expires) {
 		return errDuplicateID
@@ -88,7 +94,7 @@ func (ms *MemoryStore) Alive(ctx context.Context, id string) (bool, error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	e, ok := ms.entries[id]
-	return ok && !e.revoked && ms.now().Before(e.expires), nil
+	return ok && !e.revoked && ms.clock().Before(e.expires), nil
 }
 
 // Revoke implements [Store].
@@ -98,7 +104,7 @@ func (ms *MemoryStore) Revoke(ctx context.Context, id string, ttl time.Duration)
 	}
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	now := ms.now()
+	now := ms.clock()
 	ms.sweepLocked(now)
 	ms.entries[id] = memoryEntry{revoked: true, expires: now.Add(ttl)}
 	return nil
@@ -119,7 +125,12 @@ func (ms *MemoryStore) Len() int {
 	return len(ms.entries)
 }
 
+// sweepLocked creates the map on first use and drops expired entries at
+// most once per sweepEvery.
 func (ms *MemoryStore) sweepLocked(now time.Time) {
+	if ms.entries == nil {
+		ms.entries = make(map[string]memoryEntry)
+	}
 	if now.Sub(ms.lastSweep) < sweepEvery {
 		return
 	}

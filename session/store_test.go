@@ -308,6 +308,13 @@ func TestStoresSweepExpired(t *testing.T) {
 	}
 }
 
+func TestMemoryStoreZeroValue(t *testing.T) {
+	var st session.MemoryStore
+	wantAlive(t, &st, "x", false)
+	mustPut(t, &st, session.Session{ID: "x"}, time.Minute)
+	wantAlive(t, &st, "x", true)
+}
+
 func TestBoltStoreLockedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	first, err := session.OpenBoltStore(path)
