@@ -87,7 +87,8 @@ func testFailures(t *testing.T, f ratelimit.Failures) {
 	if got, _ := f.Fail(ctx, "alice", b); got != 0 {
 		t.Fatalf("first failure after Reset: lock %v, want 0", got)
 	}
-	if _, err := f.Fail(ctx, "alice", ratelimit.Backoff{}); !errors.Is(err, ratelimit.ErrInvalidBackoff) {
+	_, err := f.Fail(ctx, "alice", ratelimit.Backoff{})
+	if !errors.Is(err, ratelimit.ErrInvalidBackoff) {
 		t.Fatalf("Fail with zero Backoff: %v, want ErrInvalidBackoff", err)
 	}
 }

@@ -22,7 +22,8 @@ func TestClientIP(t *testing.T) {
 	}{
 		{"direct client", "203.0.113.5:1234", nil, nil, "203.0.113.5"},
 		{"untrusted peer ignores XFF", "203.0.113.5:1234", []string{"1.2.3.4"}, nil, "203.0.113.5"},
-		{"untrusted peer ignores Forwarded", "203.0.113.5:1", nil, []string{"for=1.2.3.4"}, "203.0.113.5"},
+		{"untrusted peer ignores Forwarded", "203.0.113.5:1", nil, []string{"for=1.2.3.4"},
+			"203.0.113.5"},
 		{"trusted peer without headers", "10.0.0.2:80", nil, nil, "10.0.0.2"},
 		{"one proxy", "10.0.0.2:80", []string{"198.51.100.9"}, nil, "198.51.100.9"},
 		{"spoofed left entry skipped", "10.0.0.2:80", []string{"6.6.6.6, 198.51.100.9"}, nil,

@@ -13,7 +13,8 @@ import (
 // Backoff in ms: after, base, max, forget. It returns the lock in ms.
 var failScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
-local after, base, cap, forget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local after, base = tonumber(ARGV[1]), tonumber(ARGV[2])
+local cap, forget = tonumber(ARGV[3]), tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local n = redis.call('HINCRBY', KEYS[1], 'f', 1)

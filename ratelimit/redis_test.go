@@ -101,7 +101,8 @@ func TestRedisDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Allowed || d.RetryAfter <= 19*time.Second || d.RetryAfter > 20*time.Second {
-		t.Fatalf("fourth request: allowed %v retry %v, want denied with about 20s", d.Allowed, d.RetryAfter)
+		t.Fatalf("fourth request: allowed %v retry %v, want denied with about 20s",
+			d.Allowed, d.RetryAfter)
 	}
 	if d.ResetAfter <= 59*time.Second || d.ResetAfter > time.Minute {
 		t.Fatalf("fourth request: reset %v, want about 60s", d.ResetAfter)
@@ -135,7 +136,8 @@ func TestRedisDown(t *testing.T) {
 	if reported == nil {
 		t.Fatal("FailOpen did not report the error")
 	}
-	if _, err := open.Allow(context.Background(), "k", ratelimit.Limit{}); !errors.Is(err, ratelimit.ErrInvalidLimit) {
+	_, err = open.Allow(context.Background(), "k", ratelimit.Limit{})
+	if !errors.Is(err, ratelimit.ErrInvalidLimit) {
 		t.Fatalf("FailOpen with an invalid limit: %v, want ErrInvalidLimit", err)
 	}
 

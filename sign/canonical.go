@@ -53,8 +53,9 @@ func CanonicalPath(raw string) string {
 // CanonicalQuery normalises a raw query string: it is split on "&", empty
 // parts are dropped, each part is split at its first "=" into name and
 // value (a missing "=" gives an empty value), both are decoded as in
-// [CanonicalPath] but with "+" meaning space, and encoded again, the pairs are sorted by encoded name,
-// then by encoded value, and joined as name=value with "&".
+// [CanonicalPath] but with "+" meaning space, and encoded again; the pairs
+// are sorted by encoded name, then by encoded value, and joined as
+// name=value with "&".
 func CanonicalQuery(raw string) string {
 	type pair struct{ k, v string }
 	var pairs []pair

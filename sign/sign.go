@@ -65,7 +65,8 @@ func Sign(r *http.Request, keyID string, key []byte) error {
 	return sign(r, keyID, key, time.Now(), nonce, DefaultMaxBodyBytes)
 }
 
-func sign(r *http.Request, keyID string, key []byte, now time.Time, nonce string, maxBody int64) error {
+func sign(r *http.Request, keyID string, key []byte, now time.Time, nonce string,
+	maxBody int64) error {
 	if len(key) < MinKeyBytes || !validKeyID(keyID) {
 		return ErrWeakKey
 	}

@@ -64,8 +64,9 @@ func TestCheck(t *testing.T) {
 		{name: "added query parameter",
 			change: func(r *http.Request) { r.URL.RawQuery = "b=2&a=1&admin=1" },
 			want:   sign.ErrBadSignature},
-		{name: "reordered query is the same", change: func(r *http.Request) { r.URL.RawQuery = "a=1&b=2" },
-			want: nil},
+		{name: "reordered query is the same",
+			change: func(r *http.Request) { r.URL.RawQuery = "a=1&b=2" },
+			want:   nil},
 		{name: "tampered body", change: func(r *http.Request) {
 			r.Body = io.NopCloser(strings.NewReader(`{"q":2}`))
 		}, want: sign.ErrBodyDigest},
@@ -228,7 +229,8 @@ func TestHandler(t *testing.T) {
 		w := httptest.NewRecorder()
 		verifier(t0.Add(time.Hour)).Handler(next).ServeHTTP(w, signed(t, "k1", key1))
 		want := `{"error":"invalid request signature","reason":"expired"}` + "\n"
-		if w.Code != 401 || w.Body.String() != want || w.Header().Get("Content-Type") != "application/json" {
+		ct := w.Header().Get("Content-Type")
+		if w.Code != 401 || w.Body.String() != want || ct != "application/json" {
 			t.Fatalf("status %d body %q", w.Code, w.Body)
 		}
 	})
