@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestHandlerServesPages(t *testing.T) {
@@ -65,8 +67,8 @@ var (
 	eventAttr    = regexp.MustCompile(`(?is)<[^>]+\son[a-z]+\s*=`)
 	jsURL        = regexp.MustCompile(`(?i)javascript:`)
 	srcRef       = regexp.MustCompile(`(?i)\s(?:src|href)="([^"]*)"`)
-	unsafeJS     = regexp.MustCompile(`\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|` +
-		`\beval\(|new Function\(|setAttribute\('style'`)
+	unsafeJS     = regexp.MustCompile(`\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|` +
+		`document\.write|\beval\(|new Function\(|setAttribute\('style'`)
 )
 
 // TestPagesKeepTheCSP checks what the gateway's Content-Security-Policy
@@ -90,7 +92,9 @@ func TestPagesKeepTheCSP(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			switch {
 			case strings.HasSuffix(name, ".html"):
-				checkHTML(t, sub, src)
+				for _, p := range checkHTML(sub, src) {
+					t.Error(p)
+				}
 			case strings.HasSuffix(name, ".js"):
 				if m := unsafeJS.FindString(src); m != "" {
 					t.Errorf("uses %s: build elements and set textContent instead", m)
@@ -103,35 +107,67 @@ func TestPagesKeepTheCSP(t *testing.T) {
 	}
 }
 
-func checkHTML(t *testing.T, sub fs.FS, src string) {
-	t.Helper()
+// checkHTML lists what in an HTML page breaks or weakens the policy; refs
+// are resolved in files.
+func checkHTML(files fs.FS, src string) []string {
+	var bad []string
 	for _, c := range []struct {
 		re   *regexp.Regexp
 		what string
 	}{
-		{inlineScript, "inline script"}, {styleTag, "<style> element"}, {styleAttr, "style attribute"},
-		{eventAttr, "inline event handler"}, {jsURL, "javascript: URL"},
+		{inlineScript, "inline script"},
+		{styleTag, "<style> element"},
+		{styleAttr, "style attribute"},
+		{eventAttr, "inline event handler"},
+		{jsURL, "javascript: URL"},
 	} {
 		if m := c.re.FindString(src); m != "" {
-			t.Errorf("%s: %q", c.what, m)
+			bad = append(bad, fmt.Sprintf("%s: %q", c.what, m))
 		}
 	}
 	for _, tag := range scriptTag.FindAllString(src, -1) {
 		if !strings.Contains(tag, `src="/`) {
-			t.Errorf("script not loaded from this site: %s", tag)
+			bad = append(bad, "script not loaded from this site: "+tag)
 		}
 	}
 	for _, m := range srcRef.FindAllStringSubmatch(src, -1) {
 		ref := m[1]
-		if strings.HasPrefix(ref, "#") || ref == "/" {
-			continue
+		switch {
+		case strings.HasPrefix(ref, "#") || ref == "/":
+		case !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//"):
+			bad = append(bad, "reference to elsewhere: "+ref)
+		default:
+			if _, err := fs.Stat(files, strings.TrimPrefix(ref, "/")); err != nil {
+				bad = append(bad, "reference to a missing file: "+ref)
+			}
 		}
-		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
-			t.Errorf("reference to elsewhere: %s", ref)
-			continue
-		}
-		if _, err := fs.Stat(sub, strings.TrimPrefix(ref, "/")); err != nil {
-			t.Errorf("reference to a missing file: %s", ref)
-		}
+	}
+	return bad
+}
+
+// TestCheckHTMLCatches makes sure the page check is not blind: each page
+// here breaks the policy once.
+func TestCheckHTMLCatches(t *testing.T) {
+	files := fstest.MapFS{"a.js": {Data: []byte("'use strict';")}}
+	tests := []struct {
+		name, page string
+		want       int
+	}{
+		{"clean", `<script src="/a.js" defer></script><a href="#main">skip</a>`, 0},
+		{"inline script", `<script>alert(1)</script>`, 2},
+		{"style element", `<style>p{}</style>`, 1},
+		{"style attribute", `<p style="color:red">x</p>`, 1},
+		{"event handler", `<button onclick="go()">x</button>`, 1},
+		{"javascript URL", `<a href="javascript:go()">x</a>`, 2},
+		{"script from a CDN", `<script src="https://cdn.example/x.js"></script>`, 2},
+		{"protocol-relative", `<link rel="stylesheet" href="//cdn.example/x.css">`, 1},
+		{"missing file", `<script src="/b.js"></script>`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := checkHTML(files, tt.page); len(got) != tt.want {
+				t.Errorf("%d problems %q, want %d", len(got), got, tt.want)
+			}
+		})
 	}
 }

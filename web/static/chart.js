@@ -55,7 +55,8 @@ const bwChart = (() => {
       if (i < 0) continue;
       const anchor = i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle';
       const x = i === n - 1 ? W - R : L + i * bw + (i === 0 ? 0 : bw / 2);
-      root.append(svg('text', { x, y: H - 8, 'text-anchor': anchor, class: 'tick' }, data.labels[i]));
+      const attrs = { x, y: H - 8, 'text-anchor': anchor, class: 'tick' };
+      root.append(svg('text', attrs, data.labels[i]));
     }
     if (totals.every((t) => t === 0)) {
       root.append(svg('text', { x: (W + L) / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' },

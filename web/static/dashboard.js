@@ -22,12 +22,13 @@
     const body = $(id).tBodies[0];
     if (rows.length === 0) {
       const cols = $(id).tHead.rows[0].cells.length;
-      body.replaceChildren(el('tr', {}, el('td', { colSpan: cols, className: 'none' }, 'none yet')));
+      const none = el('td', { colSpan: cols, className: 'none' }, 'none yet');
+      body.replaceChildren(el('tr', {}, none));
       return;
     }
-    body.replaceChildren(...rows.map((cells) => el('tr', {}, ...cells.map((c, i) =>
-      el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : { className: typeof c === 'number' ? 'n' : '' },
-        c)))));
+    const cell = (c, i) => (i === 0 ? el('th', { scope: 'row' }, c)
+      : el('td', { className: typeof c === 'number' ? 'n' : '' }, c));
+    body.replaceChildren(...rows.map((cells) => el('tr', {}, ...cells.map(cell))));
   }
 
   // bucket folds the per-minute counts into at most 60 steps.
@@ -36,7 +37,9 @@
     const start = new Date(s.minute_start).getTime();
     const keys = new Set();
     for (const m of s.per_minute) {
-      for (const k of Object.keys(m)) if (k.startsWith('block/') || k.startsWith('flag/')) keys.add(k);
+      for (const k of Object.keys(m)) {
+        if (k.startsWith('block/') || k.startsWith('flag/')) keys.add(k);
+      }
     }
     const labels = [];
     const series = [...keys].sort().map((k) => {
@@ -48,7 +51,8 @@
       labels.push(t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }));
       for (const x of series) {
         let v = 0;
-        for (let j = i; j < Math.min(i + step, s.per_minute.length); j++) v += s.per_minute[j][x.key] || 0;
+        const end = Math.min(i + step, s.per_minute.length);
+        for (let j = i; j < end; j++) v += s.per_minute[j][x.key] || 0;
         x.values.push(v);
       }
     }
@@ -62,7 +66,9 @@
       sw.setAttribute('class', 'swatch');
       sw.setAttribute('aria-hidden', 'true');
       const r = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-      for (const [k, v] of [['width', 10], ['height', 10], ['fill', it.color]]) r.setAttribute(k, v);
+      r.setAttribute('width', 10);
+      r.setAttribute('height', 10);
+      r.setAttribute('fill', it.color);
       sw.append(r);
       return el('li', {}, sw, it.label + ': ' + it.total);
     }));
@@ -108,7 +114,8 @@
     if (e.user) parts.push('user ' + e.user);
     return el('li', { dataset: { type: e.type, id: e.id } },
       el('time', { dateTime: e.time }, bw.time(e.time)), ' ',
-      el('span', { className: 'badge ' + (typeBadge[e.type] || 'info') }, typeWords[e.type] || e.type), ' ',
+      el('span', { className: 'badge ' + (typeBadge[e.type] || 'info') },
+        typeWords[e.type] || e.type), ' ',
       el('strong', {}, what), ' ',
       el('span', { className: 'detail' }, parts.join(' · ')));
   }
@@ -150,7 +157,8 @@
       el('td', {}, p.area),
       el('td', {}, el('span', { className: 'badge ' + (p.active ? 'allowed' : 'flagged') },
         p.active ? 'active' : 'missing')),
-      el('td', {}, p.detail || '', p.hint ? el('span', { className: 'hint' }, 'To enable: ' + p.hint) : ''))));
+      el('td', {}, p.detail || '',
+        p.hint ? el('span', { className: 'hint' }, 'To enable: ' + p.hint) : ''))));
   }
 
   $('window').addEventListener('change', loadSummary);

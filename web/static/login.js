@@ -45,7 +45,7 @@
     form.password.value = '';
     form.password.focus();
     if (r.status === 401) error.textContent = 'Wrong user name or password.';
-    else if (r.status === 429) error.textContent = r.data.error || 'Too many attempts: wait a little.';
+    else if (r.status === 429) error.textContent = r.data.error || 'Too many attempts: wait.';
     else error.textContent = r.data.error || ('Login failed (HTTP ' + r.status + ').');
   });
 

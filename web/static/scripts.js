@@ -10,11 +10,14 @@
     hello: { python: 'print("hello from the sandbox")', sh: 'echo "hello from the sandbox"',
       node: 'console.log("hello from the sandbox")' },
     stdin: { python: 'import sys\nfor line in sys.stdin:\n    print(line.strip().upper())',
-      sh: 'tr a-z A-Z', node: 'process.stdin.on("data", (d) => process.stdout.write(String(d).toUpperCase()))' },
+      sh: 'tr a-z A-Z',
+      node: 'process.stdin.on("data", (d) => process.stdout.write(String(d).toUpperCase()))' },
     loop: { python: 'while True:\n    pass', sh: 'while :; do :; done', node: 'for (;;) {}' },
     memory: { python: 'blocks = []\nwhile True:\n    blocks.append(bytearray(16 << 20))',
-      sh: 'x=a; while :; do x="$x$x"; done', node: 'const a = []; for (;;) a.push(new Array(1 << 20).fill(1))' },
-    flood: { python: 'while True:\n    print("y" * 1000)', sh: 'yes', node: 'for (;;) console.log("y".repeat(1000))' },
+      sh: 'x=a; while :; do x="$x$x"; done',
+      node: 'const a = []; for (;;) a.push(new Array(1 << 20).fill(1))' },
+    flood: { python: 'while True:\n    print("y" * 1000)', sh: 'yes',
+      node: 'for (;;) console.log("y".repeat(1000))' },
   };
 
   for (const b of document.querySelectorAll('[data-code]')) {
@@ -56,8 +59,10 @@
     $('result').hidden = false;
     const status = $('status');
     status.textContent = d.status || 'unknown';
-    status.className = 'badge ' + (d.status === 'ok' ? 'allowed' : d.status === 'error' ? 'flagged' : 'blocked');
-    $('reason').textContent = d.reason || (d.status === 'ok' ? 'The script finished normally.' : '');
+    const badge = { ok: 'allowed', error: 'flagged' }[d.status] || 'blocked';
+    status.className = 'badge ' + badge;
+    const normal = d.status === 'ok' ? 'The script finished normally.' : '';
+    $('reason').textContent = d.reason || normal;
     $('exit-code').textContent = String(d.exit_code ?? '–');
     $('signal').textContent = d.signal || '–';
     $('wall').textContent = ms(d.wall_ms);
@@ -69,7 +74,8 @@
     output($('stderr'), d.stderr, d.stderr_truncated);
     const deg = $('degraded');
     deg.hidden = !(d.degraded && d.degraded.length);
-    deg.textContent = deg.hidden ? '' : 'Limits this host could not apply: ' + d.degraded.join('; ');
+    deg.textContent = deg.hidden ? '' : 'Limits this host could not apply: ' +
+      d.degraded.join('; ');
     document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
   }
 
