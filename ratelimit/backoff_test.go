@@ -5,9 +5,12 @@ import (
 	"errors"
 	"net/netip"
 	"strconv"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bulwarkhq/bulwark/ratelimit"
 )
@@ -100,6 +103,44 @@ func TestMemoryFailures(t *testing.T) {
 func TestRedisFailures(t *testing.T) {
 	c, prefix := redisClient(t)
 	testFailures(t, ratelimit.NewRedisFailures(c, prefix))
+}
+
+// TestRedisLoginAcrossInstances counts concurrent failures sent to two
+// instances and checks that none is lost and that both see the lock.
+func TestRedisLoginAcrossInstances(t *testing.T) {
+	c, prefix := redisClient(t)
+	a := &ratelimit.Login{Store: ratelimit.NewRedisFailures(c, prefix)}
+	b := &ratelimit.Login{Store: ratelimit.NewRedisFailures(redis.NewClient(c.Options()), prefix)}
+	ip := netip.MustParseAddr("192.0.2.50")
+	ctx := context.Background()
+	var mu sync.Mutex
+	var longest time.Duration
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			l := a
+			if i%2 == 1 {
+				l = b
+			}
+			lock, err := l.Failed(ctx, "carol", ip)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			longest = max(longest, lock)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	want := ratelimit.LoginUserBackoff.Lock(8) // 8 failures: 1s doubled 3 times
+	if longest != want {
+		t.Fatalf("longest lock %v, want %v: failures were lost or double counted", longest, want)
+	}
+	for name, l := range map[string]*ratelimit.Login{"a": a, "b": b} {
+		if wait, err := l.Check(ctx, "carol", netip.Addr{}); err != nil || wait <= 0 {
+			t.Fatalf("instance %s: wait %v err %v, want locked", name, wait, err)
+		}
+	}
 }
 
 // TestMemoryFailuresExpire checks that a lock ends and that the count is
