@@ -14,6 +14,7 @@ import (
 
 	"github.com/bulwarkhq/bulwark/auth"
 	"github.com/bulwarkhq/bulwark/csrf"
+	"github.com/bulwarkhq/bulwark/intent"
 	"github.com/bulwarkhq/bulwark/internal/metrics"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/scan"
@@ -103,8 +104,9 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 	if cfg.Scripts.Enabled {
 		d.Scripts = srv.openScripts(cfg.Scripts, d.Logger)
 	}
-	// TODO: wire the intent layer (newIntent) once package intent exports its
-	// Detector.
+	if d.Intent, err = newIntent(cfg.Intent); err != nil {
+		return nil, fmt.Errorf("intent layer: %v", err)
+	}
 	if srv.Gateway, err = New(cfg, d); err != nil {
 		return nil, err
 	}
@@ -177,6 +179,21 @@ func inputModes(m map[string]string) map[scan.Kind]validate.Mode {
 		out[scan.Kind(k)] = validate.Mode(v)
 	}
 	return out
+}
+
+func newIntent(c IntentConfig) (*intent.Detector, error) {
+	cfg := intent.Config{Modes: map[scan.Kind]intent.Mode{}, Thresholds: map[scan.Kind]float64{}}
+	for k, v := range c.Modes {
+		cfg.Modes[scan.Kind(k)] = intent.Mode(v)
+	}
+	for k, v := range c.Thresholds {
+		cfg.Thresholds[scan.Kind(k)] = v
+	}
+	if j := c.Judge; j.URL != "" {
+		cfg.Judge = &intent.JudgeConfig{URL: j.URL, Model: j.Model, APIKeyEnv: j.APIKeyEnv,
+			Timeout: time.Duration(j.Timeout), FailClosed: j.FailClosed}
+	}
+	return intent.New(cfg)
 }
 
 // Serve answers requests on ln until Shutdown; with a TLS certificate
