@@ -17,8 +17,11 @@ type Pool struct {
 	binds []Bind
 	ready chan *sandbox
 	done  chan struct{}
-	wg    sync.WaitGroup
+	wg    sync.WaitGroup // the filler and pending teardowns
 	once  sync.Once
+	mu     sync.Mutex
+	closed bool    // Close has begun: later teardowns are not waited for
+	errs   []error // teardowns that failed, reported by Close
 }
 
 // NewPool starts keeping size sandboxes with binds warm. It fails when the
@@ -77,6 +80,7 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 		select {
 		case sb := <-p.ready:
 			if sb.alive() {
+				sb.async = p.teardown
 				return sb.run(ctx, spec)
 			}
 			_ = sb.discard() // died while waiting; the run takes another
@@ -85,16 +89,41 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 			if err != nil {
 				return fail(err)
 			}
+			sb.async = p.teardown
 			return sb.run(ctx, spec)
 		}
 	}
 }
 
-// Close stops the pool and destroys its warm sandboxes. The error says what
-// could not be cleaned up.
+// teardown finishes a run's teardown in the background.
+func (p *Pool) teardown(f func() error) {
+	record := func() {
+		if err := f(); err != nil {
+			p.mu.Lock()
+			p.errs = append(p.errs, err)
+			p.mu.Unlock()
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		// Close may be waiting already: adding to wg now would race with it.
+		go record()
+		return
+	}
+	p.wg.Add(1)
+	go func() { defer p.wg.Done(); record() }()
+}
+
+// Close stops the pool, destroys its warm sandboxes and waits for the
+// teardown of finished runs. The error says what could not be cleaned up,
+// including the teardowns of earlier runs.
 func (p *Pool) Close() error {
 	var errs []error
 	p.once.Do(func() {
+		p.mu.Lock()
+		p.closed = true
+		p.mu.Unlock()
 		close(p.done)
 		p.wg.Wait()
 		for {
@@ -106,6 +135,10 @@ func (p *Pool) Close() error {
 			}
 		}
 	})
+	p.mu.Lock()
+	errs = append(errs, p.errs...)
+	p.errs = nil
+	p.mu.Unlock()
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close sandbox pool: %w", err)
 	}

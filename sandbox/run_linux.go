@@ -47,6 +47,10 @@ type sandbox struct {
 	stderr   *os.File
 	exited   chan struct{}
 	degraded []string
+	// async, when set, takes the teardown of a run whose program ended by
+	// itself, so that the result does not wait for the kernel to tear the
+	// namespaces down. Pools set it; a lone run tears down before returning.
+	async func(teardown func() error)
 }
 
 var runSeq atomic.Uint64
@@ -256,49 +260,75 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 		sb.stdin.Write(spec.Stdin)
 		sb.stdin.Close()
 	}()
-	sb.watch(ctx, l, stop)
+	rep, done := sb.watch(ctx, l, stop)
 	wall := time.Since(begin)
+	if done {
+		sb.kill() // the program has exited: end whatever it left behind
+	}
 	wg.Wait()
-	var rep reportMsg
-	for m := range sb.reports {
-		rep = m
+	if !done {
+		for m := range sb.reports {
+			rep = m
+		}
 	}
 	res = Result{Stdout: out.buf.Bytes(), Stderr: errs.buf.Bytes(), Wall: wall,
 		StdoutTruncated: out.truncated, StderrTruncated: errs.truncated,
 		Degraded: sb.degraded}
 	var oom int64
 	if sb.cg != nil {
-		cleanErr := sb.cg.kill()
 		cpu, _ := sb.cg.cpu()
 		res.CPU, oom, res.MaxRSSKB = cpu, sb.cg.oomKills(), sb.cg.peakKB()
-		if err := errors.Join(cleanErr, sb.cg.remove()); err != nil {
-			return fail(&SetupError{"clean up cgroup", err})
-		}
 	} else {
 		res.CPU = time.Duration(rep.CPUUS) * time.Microsecond
 	}
 	if rep.MaxRSSKB > 0 {
 		res.MaxRSSKB = rep.MaxRSSKB
 	}
+	if done && sb.async != nil {
+		sb.async(sb.teardown)
+	} else if err := sb.teardown(); err != nil {
+		return fail(&SetupError{"clean up cgroup", err})
+	}
 	return sb.judge(res, rep, endCause(cause.Load()), oom, l)
+}
+
+// teardown waits for the init to be gone, then empties the cgroup, checks
+// that it is empty and removes it.
+func (sb *sandbox) teardown() error {
+	<-sb.exited
+	if sb.cg == nil {
+		return nil
+	}
+	return errors.Join(sb.cg.kill(), sb.cg.remove())
 }
 
 func fail(err error) (Result, error) {
 	return Result{Status: StatusSandboxError, Reason: err.Error()}, err
 }
 
-// watch waits for the init to exit, killing it when a limit is reached or
-// ctx ends. CPU time is polled from the cgroup.
-func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) {
+// watch waits until the init reports the program's end or exits, killing
+// it when a limit is reached or ctx ends. CPU time is polled from the cgroup.
+// done is true when the report came first.
+func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) (rep reportMsg, done bool) {
 	wall := time.NewTimer(l.Wall)
 	defer wall.Stop()
 	every := min(100*time.Millisecond, max(l.CPU/10, 10*time.Millisecond))
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	reports := sb.reports
 	for {
 		select {
 		case <-sb.exited:
-			return
+			return rep, false
+		case m, ok := <-reports:
+			if !ok {
+				reports = nil
+				continue
+			}
+			rep = m
+			if m.Done {
+				return rep, true
+			}
 		case <-wall.C:
 			stop(endTimeout)
 		case <-ctx.Done():
