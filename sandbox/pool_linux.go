@@ -14,11 +14,11 @@ import (
 // is destroyed afterwards, so nothing of one run reaches the next. When no
 // warm sandbox is ready a run starts a fresh one rather than wait.
 type Pool struct {
-	binds []Bind
-	ready chan *sandbox
-	done  chan struct{}
-	wg    sync.WaitGroup // the filler and pending teardowns
-	once  sync.Once
+	binds  []Bind
+	ready  chan *sandbox
+	done   chan struct{}
+	wg     sync.WaitGroup // the filler and pending teardowns
+	once   sync.Once
 	mu     sync.Mutex
 	closed bool    // Close has begun: later teardowns are not waited for
 	errs   []error // teardowns that failed, reported by Close
