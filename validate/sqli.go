@@ -96,7 +96,8 @@ var sqlDanger = map[string]bool{
 	"database": false, "schema_name": true, "table_name": true,
 	"column_name": true, "sqlmap": true, "pg_catalog": true,
 	"sys.objects": true, "msysaccessobjects": true, "rdb$database": true,
-	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true,
+	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true, "sp_password": true,
+	"sp_oacreate": true, "xp_regread": true, "sp_makewebtask": true,
 }
 
 // Bits of [sqlWordInfo].
@@ -268,7 +269,8 @@ func apostrophe(s string, i int) bool {
 	}
 	w := wordAt(s, i+1)
 	switch w {
-	case "or", "and", "xor", "union", "div", "like", "rlike", "regexp", "not", "is", "sounds":
+	case "or", "and", "xor", "union", "div", "like", "rlike", "regexp", "not", "is", "sounds",
+		"collate", "having", "order", "group", "limit", "procedure":
 		end := i + 1 + len(w)
 		return end < len(s) && isAlpha(s[end])
 	}
@@ -363,6 +365,9 @@ func sqlFeatures(s string) sqlFacts {
 		i = j
 	}
 	f.checkQuoteBreakout(s)
+	if f.tautology == "" {
+		f.tautology = startComparison(s)
+	}
 	if startsQuery || strings.Contains(s, "select ") {
 		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
 			strings.Contains(s, " from ")
@@ -382,6 +387,9 @@ func dangerName(word string, info uint8) string {
 	}
 	if k := strings.IndexByte(word, '.'); k > 0 && sqlDanger[word[:k]] {
 		return word[:k]
+	}
+	if k := strings.LastIndexByte(word, '.'); k > 0 && sqlDanger[word[k+1:]] {
+		return word[k+1:]
 	}
 	return ""
 }
@@ -477,7 +485,8 @@ func sqlContinues(s string, j int) string {
 	next, _, ok := nextSQLTok(s, j+len(w))
 	operand := ok && (next.kind == 'n' || next.kind == 's' || next.val == "(" ||
 		next.val == "not" || next.val == "-" || next.val == "!" || next.val == "@" ||
-		next.kind == 'w' && (sqlFuncs[next.val] || sqlDanger[next.val]))
+		next.kind == 'w' && (sqlFuncs[next.val] || sqlDanger[next.val] ||
+			peekByte(s, next.pos+len(next.val)) == '('))
 	switch w {
 	case "or", "and", "xor", "div", "like", "rlike", "regexp", "having", "where", "when":
 		if !ok || operand || next.kind == 'w' && comparisonFollows(s, next) {
@@ -618,6 +627,24 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
 		f.tautology = "self comparison " + a.val + op.val + b.val
 	}
+}
+
+// startComparison returns an explanation when s opens with an equality of
+// two literals ('1'='1, 1=1 --), a value that is itself a tautology.
+func startComparison(s string) string {
+	a, j, ok := nextSQLTok(s, 0)
+	if !ok || a.kind != 's' && !bareNumber(a) {
+		return ""
+	}
+	op, k, ok := nextSQLTok(s, j)
+	if !ok || op.val != "=" && op.val != "==" {
+		return ""
+	}
+	b, _, ok := nextSQLTok(s, k)
+	if !ok || b.kind != 's' && !bareNumber(b) {
+		return ""
+	}
+	return "value compares literals " + a.val + op.val + b.val
 }
 
 // bareNumber reports whether t is a plain decimal number (not 1990s, 4wd).
