@@ -503,7 +503,7 @@ func testDashboard(t *testing.T, b *browser) {
 		t.Errorf("failed logins %d, want at least 1 (the wrong password of the login step)", n)
 	}
 	if n := count("count-blocks"); n < 2 {
-		t.Errorf("blocked requests %d, want at least 2 (the SQL injection and the jailbreak)", n)
+		t.Errorf("blocks %d, want at least 2 (the SQL injection and the jailbreak)", n)
 	}
 	logins, csrf := count("count-logins"), count("count-csrf")
 	summaries := eval[string](t, b, `document.body.dataset.summaries`)
