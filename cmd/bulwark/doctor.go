@@ -44,10 +44,16 @@ func runDoctor(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func sandboxChecks(c sandbox.Capabilities) []check {
 	ns := check{name: "namespaces", state: "ok", required: true,
 		detail: "user, pid, mount, network, ipc, uts and cgroup namespaces"}
-	if !c.UserNamespaces {
+	switch {
+	case !c.UserNamespaces:
 		ns.state, ns.detail = "missing", c.UserNSDetail
 		ns.hint = "enable user namespaces (sysctl user.max_user_namespaces=15000); " +
 			"scripts cannot run without them"
+	case !c.Root:
+		ns.state = "missing"
+		ns.detail = "not root: the sandbox maps two host users (100000 for its init, " +
+			"101000 for the script), which needs CAP_SETUID and CAP_SETGID"
+		ns.hint = "run bulwark as root; it keeps no privilege inside the sandbox"
 	}
 	sc := check{name: "seccomp", state: "ok", required: true,
 		detail: fmt.Sprintf("filter of %d rules, native architecture only", len(sandbox.Policy()))}
