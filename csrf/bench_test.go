@@ -112,4 +112,8 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 			}
 		})
 	}
+	// Token returns a new string, so one allocation is the floor.
+	if n := testing.AllocsPerRun(100, func() { p.Token(benchSID) }); n != 1 {
+		t.Errorf("Token: %v allocations per run, want 1", n)
+	}
 }

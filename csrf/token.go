@@ -86,7 +86,9 @@ func (p *Protection) Token(sessionID string) string {
 	for i := range secret {
 		raw[secretLen+i] = raw[i] ^ secret[i]
 	}
-	return tokenEncoding.EncodeToString(raw[:])
+	var enc [TokenLen]byte
+	tokenEncoding.Encode(enc[:], raw[:])
+	return string(enc[:])
 }
 
 // TokenFor returns a fresh token for the session of r, as found by the
