@@ -110,7 +110,7 @@ func TrainingSet(train, augment []Row) ([]Example, []LineExample) {
 		for _, l := range splitLines(span) {
 			for _, u := range sentences(l) {
 				if isProse(u) {
-					lines = append(lines, LineExample{Text: u, Attack: true, Weight: 2})
+					lines = append(lines, LineExample{Text: u, Attack: true, Weight: 6})
 				}
 			}
 		}

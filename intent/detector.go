@@ -180,11 +180,7 @@ func (d *Detector) Score(text string) Analysis {
 	}
 	for _, h := range sc.hits {
 		i := slices.Index(kinds[:], h.rule.kind)
-		st := h.rule.strength
-		if h.quoted {
-			st *= quotedDiscount
-		}
-		miss[i] *= 1 - st
+		miss[i] *= 1 - h.strength()
 	}
 	if len(sc.hits) > 0 {
 		a.hits = slices.Clone(sc.hits)

@@ -112,15 +112,17 @@ func (d *Detector) Misses(scored []Scored) (missed, falsePos []Scored) {
 	return missed, falsePos
 }
 
-// Threshold bounds used by Tune.
-const (
-	minThreshold = 0.5
-	maxThreshold = 0.99
-)
+// Threshold bounds used by Tune. The floors keep the model alone, which
+// learnt from narrow data, from flagging messages that merely talk about
+// instructions or system prompts; jailbreaks have the most training data and
+// the best-calibrated scores, so their floor is lower.
+var minThreshold = [len(kinds)]float64{0.8, 0.7, 0.8}
+
+const maxThreshold = 0.99
 
 // Tune sets each kind's threshold just above the (allow+1)-th highest score
-// that benign rows reach for that kind, within [0.5, 0.99], and returns the
-// thresholds. Tune it on development data only.
+// that benign rows reach for that kind, between the kind's floor and 0.99,
+// and returns the thresholds. Tune it on development data only.
 func (d *Detector) Tune(scored []Scored, allow int) map[scan.Kind]float64 {
 	out := map[scan.Kind]float64{}
 	for i, k := range kinds {
@@ -131,7 +133,7 @@ func (d *Detector) Tune(scored []Scored, allow int) map[scan.Kind]float64 {
 			}
 		}
 		slices.SortFunc(benign, func(a, b float64) int { return cmp.Compare(b, a) })
-		t := minThreshold
+		t := minThreshold[i]
 		if allow < len(benign) {
 			t = max(t, benign[allow]+0.01)
 		}

@@ -53,6 +53,14 @@ var promptInjectionRules = []ruleSpec{
 		`\b(?:in|to|into|throughout) your (?:response|reply|answer|output|summary)\b|` +
 			`\b(?:modify|change|alter|rewrite|end|start|begin|augment|enhance|conclude|append|prefix) your (?:response|reply|answer|output)`},
 
+	{"inject_into_reply", 0.5, "add include insert integrate mention embed append incorporate weave",
+		`\b(?:add|include|insert|integrate|mention|embed|append|incorporate|weave)\b[^.\n]{0,100}\b(?:in|into|to|within) ` +
+			`your (?:response|reply|answer|output|summary)\b`},
+	{"deceptive_reply", 0.75, "response reply answer output",
+		`\byour (?:response|reply|answer|output)\b[^\n]{0,120}(?:www\.|https?:|\bfake\b|\bfalse\b|fabricat|baseless|rumou?r|mislead|` +
+			`phishing|\bscam|cracked|malware|download)|(?:www\.|https?:|\bfake\b|\bfalse\b|fabricat|baseless|rumou?r|mislead|phishing|` +
+			`\bscam|cracked|malware|download)[^\n]{0,120}\byour (?:response|reply|answer|output)\b`},
+
 	{"de_ignore_previous", 0.95, "ignorier vergiss vergesst vergessen missacht uberspring",
 		`\b(?:ignoriere|ignorier|ignorieren sie|ignoriert|vergiss|vergesst|vergessen sie|missachte|missachten sie|uberspringe)\b` +
 			`(?: \w+){0,3} (?:vorherigen?|vorigen?|bisherigen?|obigen?|fruheren?|alten?|vorangegangenen?|ursprunglichen?|alle|allen)` +
@@ -74,4 +82,15 @@ var promptInjectionRules = []ruleSpec{
 	{"zh_ignore_previous", 0.95, "忽略 无视 忽视 不要理会 别管 忘记 忘掉 抛弃",
 		`(?:忽略|无视|忽视|不要理会|别管|忘记|忘掉|抛弃)掉?你?(?:之前|以前|先前|上面|以上|前面|此前|原来|原有|所有|全部|一切)的?` +
 			`(?:所有|全部|一切)?的?(?:指令|指示|说明|提示|规则|命令|要求|设定|设置)`},
+}
+
+// innerStrength raises the evidence of rules that speak to the assistant
+// when they match inside pasted material (any line but the first of a text
+// of three or more lines): an email or web page has no business telling the
+// reader's assistant how to answer.
+var innerStrength = map[string]float64{
+	"addressed_to_ai":  0.95,
+	"hide_from_user":   0.9,
+	"instead_say":      0.95,
+	"ai_colon_command": 0.95,
 }

@@ -14,6 +14,7 @@ type rule struct {
 	name     string
 	kind     scan.Kind
 	strength float64 // evidence in 0..1 when the rule matches
+	inner    float64 // evidence when it matches inside pasted material; 0 = strength
 	re       *regexp.Regexp
 }
 
@@ -74,7 +75,7 @@ func buildRules() (*ruleSet, error) {
 				}
 				ai = append(ai, id)
 			}
-			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, re})
+			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, innerStrength[s.name], re})
 			rs.ruleAnc = append(rs.ruleAnc, ai)
 		}
 	}
@@ -97,6 +98,19 @@ type ruleHit struct {
 	rule   *rule
 	source string // the view it matched in
 	quoted bool   // the match is quoted or given as an example
+	inner  bool   // the match is inside pasted material
+}
+
+// strength is the evidence the hit gives.
+func (h ruleHit) strength() float64 {
+	s := h.rule.strength
+	if h.inner && h.rule.inner > 0 {
+		s = h.rule.inner
+	}
+	if h.quoted {
+		s *= quotedDiscount
+	}
+	return s
 }
 
 // quotedDiscount scales the strength of a rule whose match is mentioned
@@ -133,8 +147,10 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 	for i := range stamp {
 		stamp[i] = 0
 	}
-	for seg := range segments(text) {
+	multi := strings.Count(text, "\n") >= 2
+	for seg, off := range segments(text) {
 		gen++
+		inner := multi && strings.IndexByte(text[:off], '\n') >= 0
 		rs.markAnchors(seg, stamp, gen)
 	rules:
 		for i := range rs.rules {
@@ -146,7 +162,7 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 			for _, a := range rs.ruleAnc[i] {
 				if stamp[a] == gen {
 					if loc := rs.rules[i].re.FindStringIndex(seg); loc != nil {
-						hits = append(hits, ruleHit{&rs.rules[i], source, quoted(seg, loc[0], loc[1])})
+						hits = append(hits, ruleHit{&rs.rules[i], source, quoted(seg, loc[0], loc[1]), inner})
 					}
 					break
 				}
@@ -197,8 +213,8 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) {
 
 // segments yields the sentences and lines of a normalised text; pieces
 // longer than maxSegment are cut at spaces with some overlap.
-func segments(text string) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
+func segments(text string) func(yield func(string, int) bool) {
+	return func(yield func(string, int) bool) {
 		start := 0
 		for i := 0; i < len(text); i++ {
 			end := 0 // bytes after i that end the segment
@@ -213,18 +229,19 @@ func segments(text string) func(yield func(string) bool) {
 			if end == 0 {
 				continue
 			}
-			if !emitPieces(text[start:i+end], yield) {
+			if !emitPieces(text[start:i+end], start, yield) {
 				return
 			}
 			start = i + end
 			i = start - 1
 		}
-		emitPieces(text[start:], yield)
+		emitPieces(text[start:], start, yield)
 	}
 }
 
-// emitPieces yields s, or overlapping pieces of it when it is long.
-func emitPieces(s string, yield func(string) bool) bool {
+// emitPieces yields s, or overlapping pieces of it when it is long, with
+// their offsets from off.
+func emitPieces(s string, off int, yield func(string, int) bool) bool {
 	for len(s) > maxSegment {
 		cut := maxSegment
 		for j := maxSegment; j > maxSegment/2; j-- {
@@ -233,13 +250,14 @@ func emitPieces(s string, yield func(string) bool) bool {
 				break
 			}
 		}
-		if !yield(s[:cut]) {
+		if !yield(s[:cut], off) {
 			return false
 		}
-		s = s[max(cut-segmentOverlap, 1):]
+		next := max(cut-segmentOverlap, 1)
+		s, off = s[next:], off+next
 	}
 	if strings.TrimSpace(s) == "" {
 		return true
 	}
-	return yield(s)
+	return yield(s, off)
 }
