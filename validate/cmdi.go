@@ -75,7 +75,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			}
 			if cmd != "" {
 				score := 0.5
-				if valueLike(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
+				if valueLike(s[:i]) || valueStart(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
 					score = 0.9
 				}
 				if h.beats(score) {
@@ -110,6 +110,9 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	if strings.ContainsAny(s, "$|{/") || strings.Contains(s, "sh ") || strings.Contains(s, " -") {
 		h.see(shellConstruct(s))
 	}
+	if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
+		h.see(0.9, "JNDI lookup ${jndi:")
+	}
 	for _, m := range []string{"<!--#exec", "<!--#include", "(){", "() {"} {
 		if k := strings.Index(s, m); k >= 0 && (m[0] == '<' || strings.ContainsAny(s[k:], "|&")) {
 			h.see(0.85, "shell construct "+m)
@@ -132,7 +135,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
-		if cmd := commandAt(s, 0); cmd != "" && !strings.HasPrefix(strings.TrimLeft(in.low, " "), cmd) {
+		if cmd := commandAt(s, 0); cmd != "" && !plainCommand(strings.TrimLeft(in.low, " "), cmd) {
 			h.see(0.85, "obfuscated command "+cmd)
 		}
 	}
@@ -288,6 +291,22 @@ func inWordNoise(s string, i int) int {
 		return 3
 	}
 	return 0
+}
+
+// valueStart reports whether prefix ends where a quoted value or a field
+// value begins ("x": ", key=), so what follows is a value of its own.
+func valueStart(prefix string) bool {
+	p := strings.TrimRight(prefix, " ")
+	return p != "" && strings.IndexByte("\"'=:", p[len(p)-1]) >= 0
+}
+
+// plainCommand reports whether text starts with cmd written plainly,
+// followed by the end, a space or a separator.
+func plainCommand(text, cmd string) bool {
+	if !strings.HasPrefix(text, cmd) {
+		return false
+	}
+	return len(text) == len(cmd) || isSpace(text[len(cmd)]) || strings.IndexByte(";|&", text[len(cmd)]) >= 0
 }
 
 // skippable reports bytes allowed between a separator and a command.
