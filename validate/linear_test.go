@@ -53,3 +53,16 @@ func work(v *Validator, text string) (uint64, time.Duration) {
 	}
 	return m1.TotalAlloc - m0.TotalAlloc, best
 }
+
+// TestAllocsBounded checks that the number of allocations of a Check does
+// not grow with the input: copies are made per pass, not per byte or token.
+func TestAllocsBounded(t *testing.T) {
+	v := mustNew(t, Config{})
+	for _, n := range []int{1 << 10, 64 << 10, 1 << 20} {
+		text := chatText(n)
+		allocs := testing.AllocsPerRun(3, func() { v.Check(text, Chat) })
+		if allocs > 500 {
+			t.Errorf("%d bytes: %.0f allocations per Check, want at most 500", n, allocs)
+		}
+	}
+}
