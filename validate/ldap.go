@@ -13,6 +13,10 @@ func detectLDAP(in *input, c Context) (float64, string) {
 			continue
 		}
 		j := skipSpace(s, i+1)
+		if j+1 < len(s) && strings.IndexByte("&|!", s[j]) >= 0 && s[j+1] == '(' && valueLike(s[:i]) {
+			h.see(0.88, "filter closed then "+s[j:j+2]+" opened")
+			continue
+		}
 		if j >= len(s) || s[j] != '(' {
 			continue
 		}

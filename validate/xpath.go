@@ -23,7 +23,8 @@ func detectXPath(in *input, c Context) (float64, string) {
 		breakout = strings.HasPrefix(rest, "or ") || strings.HasPrefix(rest, "and ") ||
 			strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "]")
 	}
-	if !breakout && !valueLike(s) && c == Chat {
+	whole := !strings.Contains(strings.TrimSpace(s), " ")
+	if !breakout && !whole && c == Chat {
 		return 0, "" // XPath in running text counts only in strict context
 	}
 	fn := ""
@@ -36,7 +37,7 @@ func detectXPath(in *input, c Context) (float64, string) {
 	switch {
 	case breakout && fn != "":
 		h.see(0.92, "quote closed then XPath "+fn)
-	case fn != "" && valueLike(s) && strings.ContainsAny(s, "(/"):
+	case fn != "" && whole && strings.Contains(s, "//"):
 		h.see(0.8, "XPath expression "+fn+" as a value")
 	case breakout && strings.Contains(s, "]"):
 		h.see(0.75, "quote closed inside a predicate")
