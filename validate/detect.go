@@ -1,6 +1,10 @@
 package validate
 
-import "github.com/bulwarkhq/bulwark/scan"
+import (
+	"strings"
+
+	"github.com/bulwarkhq/bulwark/scan"
+)
 
 // detector is one kind's scoring function. fn returns a score in 0..1 and a
 // short explanation of what matched (empty when the score is 0).
@@ -53,7 +57,8 @@ func valueLike(prefix string) bool {
 			continue // spaces just before the breakout
 		}
 		if c == ' ' || c == '\n' || c == '\t' {
-			return false
+			// Leading white space is fine; an inner space is not.
+			return strings.TrimLeft(prefix[:i], " \n\t") == ""
 		}
 		n++
 		if n > 32 {

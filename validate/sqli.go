@@ -368,6 +368,10 @@ func sqlFeatures(s string) sqlFacts {
 	if f.tautology == "" {
 		f.tautology = startComparison(s)
 	}
+	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") && s[0] == '(' &&
+		strings.Contains(s, " from") && f.words <= 3 {
+		f.union = "subquery as a value"
+	}
 	if startsQuery || strings.Contains(s, "select ") {
 		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
 			strings.Contains(s, " from ")
@@ -445,7 +449,7 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 			return // a sentence, or an inch mark (15")
 		}
 		if i == 0 && strings.Count(s, s[:1])%2 == 0 && !strings.ContainsAny(s, "#;=") &&
-			!strings.Contains(s, "--") {
+			!strings.Contains(s, "--") && (c == '"' || strings.Contains(strings.TrimSpace(s), " ")) {
 			// Opens a quoted phrase and closes it again ("NOT FOR
 			// SALE"), with nothing that ends or compares a query.
 			return
@@ -599,6 +603,10 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	if a.kind == 'p' && a.val == "(" {
 		a, j, ok = nextSQLTok(s, j)
 		if !ok {
+			return
+		}
+		if a.val == "select" && strings.Contains(s[j:], " from") {
+			f.tautology = "boolean operator then subquery"
 			return
 		}
 	}
