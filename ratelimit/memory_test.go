@@ -139,39 +139,3 @@ func TestMemoryAllowAllocs(t *testing.T) {
 		t.Fatalf("Allow on a known key allocates %v times, want 0", allocs)
 	}
 }
-
-func benchKeys() []string {
-	keys := make([]string, 1024)
-	for i := range keys {
-		keys[i] = "ip:10.0." + strconv.Itoa(i/256) + "." + strconv.Itoa(i%256)
-	}
-	return keys
-}
-
-func BenchmarkMemoryAllow(b *testing.B) {
-	m := ratelimit.NewMemory(0)
-	ctx := context.Background()
-	l := ratelimit.Limit{Rate: 1 << 20, Per: time.Second}
-	keys := benchKeys()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		m.Allow(ctx, keys[i%len(keys)], l)
-		i++
-	}
-}
-
-func BenchmarkMemoryAllowParallel(b *testing.B) {
-	m := ratelimit.NewMemory(0)
-	l := ratelimit.Limit{Rate: 1 << 20, Per: time.Second}
-	keys := benchKeys()
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		ctx := context.Background()
-		i := 0
-		for pb.Next() {
-			m.Allow(ctx, keys[i%len(keys)], l)
-			i++
-		}
-	})
-}

@@ -270,40 +270,6 @@ func TestStatusAndReason(t *testing.T) {
 	}
 }
 
-func BenchmarkSign(b *testing.B) {
-	body := bytes.Repeat([]byte("x"), 1024)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		r := httptest.NewRequest("POST", "/api/chat?stream=1", bytes.NewReader(body))
-		if err := sign.Sign(r, "k1", key1); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// acceptAll is a NonceStore that never sees a replay, so that one signed
-// request can be checked again and again.
-type acceptAll struct{}
-
-func (acceptAll) Claim(context.Context, string, time.Duration) (bool, error) { return true, nil }
-
-func BenchmarkCheck(b *testing.B) {
-	body := bytes.Repeat([]byte("x"), 1024)
-	r := httptest.NewRequest("POST", "/api/chat?stream=1", bytes.NewReader(body))
-	if err := sign.Sign(r, "k1", key1); err != nil {
-		b.Fatal(err)
-	}
-	v := &sign.Verifier{Keys: sign.Keys{"k1": key1}, Nonces: acceptAll{}}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		if err := v.Check(r); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // FuzzCheck feeds arbitrary header values and targets to the verifier: it
 // must never panic nor accept a request it did not sign.
 func FuzzCheck(f *testing.F) {
