@@ -6,6 +6,9 @@
 package session_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,16 +67,48 @@ func BenchmarkOpen(b *testing.B) {
 	}
 }
 
-// BenchmarkLoad is the per-request cost of a session with the memory
-// store: cookie parsing, opening and the store lookup.
+// BenchmarkLoad is the per-request cost of a session: cookie parsing,
+// opening and the store lookup, for each store.
 func BenchmarkLoad(b *testing.B) {
-	m := mustManager(b, mustKeyring(b, keyA), session.NewMemoryStore(), session.Config{})
-	_, r := login(b, m, "alice")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := m.Load(r); err != nil {
-			b.Fatal(err)
-		}
+	stores := []struct {
+		name string
+		open func(b *testing.B) session.Store
+	}{
+		{"memory", func(b *testing.B) session.Store { return session.NewMemoryStore() }},
+		{"bolt", func(b *testing.B) session.Store {
+			st, err := session.OpenBoltStore(filepath.Join(b.TempDir(), "s.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return st
+		}},
+		{"redis", func(b *testing.B) session.Store {
+			url := os.Getenv("REDIS_URL")
+			if url == "" {
+				b.Skip("REDIS_URL is not set; point it at a disposable Redis to run this case")
+			}
+			prefix := "bulwark-bench:" + b.Name() + ":"
+			st, err := session.OpenRedisStore(context.Background(), url, prefix)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { deleteKeys(b, url, prefix) })
+			return st
+		}},
+	}
+	for _, tt := range stores {
+		b.Run(tt.name, func(b *testing.B) {
+			st := tt.open(b)
+			defer st.Close()
+			m := mustManager(b, mustKeyring(b, keyA), st, session.Config{})
+			_, r := login(b, m, "alice")
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.Load(r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

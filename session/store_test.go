@@ -125,7 +125,7 @@ func uniquePrefix(t *testing.T) string {
 	return "bulwark-test:" + hex.EncodeToString(b[:]) + ":"
 }
 
-func redisClient(t *testing.T, url string) *redis.Client {
+func redisClient(t testing.TB, url string) *redis.Client {
 	t.Helper()
 	opts, err := redis.ParseURL(url)
 	if err != nil {
@@ -134,7 +134,7 @@ func redisClient(t *testing.T, url string) *redis.Client {
 	return redis.NewClient(opts)
 }
 
-func deleteKeys(t *testing.T, url, prefix string) {
+func deleteKeys(t testing.TB, url, prefix string) {
 	c := redisClient(t, url)
 	defer c.Close()
 	ctx := context.Background()
