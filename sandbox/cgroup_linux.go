@@ -139,14 +139,34 @@ func (rc *runCgroup) oomKills() int64 {
 	return 0
 }
 
-// peakKB returns the peak memory use of the run in KiB, or 0 when unknown.
+// peakKB returns the peak memory use of the cgroup in KiB, or 0 when
+// unknown.
 func (rc *runCgroup) peakKB() int64 {
+	return rc.readKB("memory.peak", "memory.max_usage_in_bytes")
+}
+
+// usageKB returns the memory the cgroup uses now in KiB, or 0 when unknown.
+func (rc *runCgroup) usageKB() int64 {
+	return rc.readKB("memory.current", "memory.usage_in_bytes")
+}
+
+// resetPeak starts the peak over from the current use, where the kernel
+// allows it (v1; v2 keeps its peak).
+func (rc *runCgroup) resetPeak() {
+	if d := rc.v1["memory"]; d != "" {
+		_ = os.WriteFile(filepath.Join(d, "memory.max_usage_in_bytes"), []byte("0"), 0)
+	}
+}
+
+func (rc *runCgroup) readKB(v2file, v1file string) int64 {
 	var v int64
 	var err error
 	if rc.v2 != "" {
-		v, err = readInt(filepath.Join(rc.v2, "memory.peak"))
+		v, err = readInt(filepath.Join(rc.v2, v2file))
 	} else if d := rc.v1["memory"]; d != "" {
-		v, err = readInt(filepath.Join(d, "memory.max_usage_in_bytes"))
+		v, err = readInt(filepath.Join(d, v1file))
+	} else {
+		return 0
 	}
 	if err != nil {
 		return 0

@@ -238,6 +238,11 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 	}
 	job := jobMsg{Args: spec.Args, Env: env, Files: spec.Files, Limits: l,
 		Seccomp: !spec.UnsafeNoSeccomp, Landlock: Probe().LandlockABI, NoCgroup: sb.cg == nil}
+	var baseKB int64
+	if sb.cg != nil {
+		sb.cg.resetPeak()
+		baseKB = sb.cg.usageKB() // the waiting init, not the program
+	}
 	begin := time.Now()
 	if err := json.NewEncoder(sb.ctl).Encode(job); err != nil {
 		sb.discard()
@@ -277,11 +282,13 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 	var oom int64
 	if sb.cg != nil {
 		cpu, _ := sb.cg.cpu()
-		res.CPU, oom, res.MaxRSSKB = cpu, sb.cg.oomKills(), sb.cg.peakKB()
+		res.CPU, oom = cpu, sb.cg.oomKills()
+		res.MaxRSSKB = max(sb.cg.peakKB()-baseKB, 0)
 	} else {
+		// TODO: rusage charges the program with the init's own memory, which
+		// its vfork-and-exec shares until exec; without a cgroup there is
+		// no better figure.
 		res.CPU = time.Duration(rep.CPUUS) * time.Microsecond
-	}
-	if rep.MaxRSSKB > 0 {
 		res.MaxRSSKB = rep.MaxRSSKB
 	}
 	if done && sb.async != nil {

@@ -185,7 +185,10 @@ type Result struct {
 	StderrTruncated bool
 	Wall            time.Duration
 	CPU             time.Duration // user+system time of the whole tree
-	MaxRSSKB        int64         // peak memory of the tree (cgroup) or of the largest process
+	// MaxRSSKB is the peak memory of the program's whole tree in KiB, from
+	// the cgroup, less what the waiting init used; without a cgroup, the
+	// largest process's peak RSS.
+	MaxRSSKB int64
 	// Reason says in one line why the run ended when Status is not StatusOK.
 	Reason string
 	// Degraded lists the protections that this run had to go without, such as

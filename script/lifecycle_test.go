@@ -111,19 +111,24 @@ func TestNormalScripts(t *testing.T) {
 }
 
 func TestAccounting(t *testing.T) {
-	tests := []struct{ lang, code string }{
+	tests := []struct {
+		lang, code string
+		minKB      int64
+	}{
 		{"python", "import time\nt = time.process_time()\nb = b'x' * (32 << 20)\n" +
-			"while time.process_time() - t < 0.3: pass"},
-		{"sh", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done"},
+			"while time.process_time() - t < 0.3: pass", 32 << 10},
+		{"sh", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done", 100},
 		{"node", "const b = Buffer.alloc(32 << 20, 1); const t = process.cpuUsage();\n" +
-			"while (process.cpuUsage(t).user < 300000) {}"},
+			"while (process.cpuUsage(t).user < 300000) {}", 32 << 10},
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
 			res := run(t, script.Request{Language: tc.lang, Code: tc.code, TimeoutS: 5})
 			expectStatus(t, res, "ok")
-			if res.CPUMS < 100 || res.WallMS < res.CPUMS/2 || res.MaxRSSKB < 1000 {
-				t.Errorf("cpu_ms %d wall_ms %d max_rss_kb %d", res.CPUMS, res.WallMS, res.MaxRSSKB)
+			if res.CPUMS < 100 || res.WallMS < res.CPUMS/2 || res.MaxRSSKB < tc.minKB ||
+				res.MaxRSSKB > 256<<10 {
+				t.Errorf("cpu_ms %d wall_ms %d max_rss_kb %d (want at least %d)",
+					res.CPUMS, res.WallMS, res.MaxRSSKB, tc.minKB)
 			}
 		})
 	}
