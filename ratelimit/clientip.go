@@ -12,8 +12,8 @@ import (
 // right, skipping trusted proxies: the first untrusted hop is the client.
 // When every hop is trusted, the leftmost is returned. A hop that cannot be
 // parsed ("unknown", an obfuscated name, garbage) ends the walk at the hop
-// before it, which is a trusted proxy, so a client can never choose the
-// address it is counted under.
+// to its right, which is a trusted proxy (or the peer), so a client can
+// never choose the address it is counted under.
 //
 // Both X-Forwarded-For and Forwarded (RFC 7239, its for= parameters) are
 // read. When a request carries both and they name different clients, one

@@ -1,12 +1,14 @@
 // Package ratelimit decides whether a keyed request may proceed now.
 //
 // It offers a GCRA (generic cell rate algorithm) limiter kept in memory
-// ([Memory]) or in Redis ([Redis]) behind one [Limiter] interface, a login
-// back-off that locks a username or client address after repeated failures
-// ([Backoff]), the helpers that turn a [Decision] into HTTP headers
-// ([WriteHeaders]), and [ClientIP], which finds the client address behind
-// trusted proxies. The package never logs; it returns decisions and errors
-// and leaves the answer to the caller.
+// ([Memory]) or in Redis ([Redis]) behind one [Limiter] interface, with
+// [FailOpen] and [Fallback] to choose what a store failure means; [Guard],
+// middleware that applies a limit and answers 429 with the headers of
+// [WriteHeaders]; a login back-off that locks a username or client address
+// after repeated failures ([Login], [Backoff], [Failures]); and [ClientIP],
+// which finds the client address behind trusted proxies. The package never
+// logs; it returns decisions and errors and leaves the answer to the
+// caller.
 package ratelimit
 
 import (

@@ -86,3 +86,15 @@ func TestRedisNoncesDown(t *testing.T) {
 		t.Fatalf("Check with Redis down = %v, want ErrNonceStore (503)", err)
 	}
 }
+
+func TestCheckNoncesFull(t *testing.T) {
+	v := verifier(t0)
+	v.Nonces = &sign.MemoryNonces{MaxEntries: 1}
+	if err := v.Check(signed(t, "k1", key1)); err != nil {
+		t.Fatal(err)
+	}
+	err := v.Check(signed(t, "k2", key2))
+	if !errors.Is(err, sign.ErrNonceStore) || !errors.Is(err, sign.ErrNoncesFull) {
+		t.Fatalf("Check with a full store = %v, want ErrNonceStore and ErrNoncesFull", err)
+	}
+}

@@ -111,7 +111,7 @@ func (v *Verifier) Check(r *http.Request) error {
 	ttl := window - age + time.Second
 	fresh, err := v.nonces.Claim(r.Context(), keyID+":"+nonce, ttl)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNonceStore, err)
+		return fmt.Errorf("%w: %w", ErrNonceStore, err)
 	}
 	if !fresh {
 		return ErrReplayed
