@@ -283,7 +283,7 @@ func sqlFeatures(s string) sqlFacts {
 	var prev [4]sqlTok // prev[0] is the previous token
 	first := true
 	quotes, parens, firstQuote := 0, 0, -1
-	startsQuery, selects := false, 0
+	startsQuery, selects, bools := false, 0, 0
 	lastKind := byte(0)
 	lastVal := ""
 	ntok := 0
@@ -299,6 +299,9 @@ func sqlFeatures(s string) sqlFacts {
 			call := info&isFunc != 0 && peekByte(s, j) == '('
 			if call {
 				f.calls++
+			}
+			if t.val == "and" || t.val == "or" || t.val == "not" {
+				bools++
 			}
 			if info&(isKeyword|isDanger) != 0 || call {
 				f.sqlWords++
@@ -368,6 +371,12 @@ func sqlFeatures(s string) sqlFacts {
 	if f.tautology == "" {
 		f.tautology = startComparison(s)
 	}
+	if f.breakout == "" && breakoutQuote(s) >= 0 && endsInComment(s) {
+		f.breakout = "quote closed and the rest of the query commented out"
+	}
+	if f.breakout == "" && f.words <= 1 && ntok < 24 {
+		f.breakout = continuationStart(s)
+	}
 	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") && s[0] == '(' &&
 		strings.Contains(s, " from") && f.words <= 3 {
 		f.union = "subquery as a value"
@@ -376,7 +385,8 @@ func sqlFeatures(s string) sqlFacts {
 		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
 			strings.Contains(s, " from ")
 	}
-	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && ntok >= 2 &&
+	search := f.sqlWords == bools && f.calls == 0 && quoteBalance(s) && !strings.ContainsAny(s, "=(;#")
+	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && ntok >= 2 && !search &&
 		strings.ContainsAny(s, "('\"=;#") {
 		f.dense = "SQL fragment with no prose around it"
 	}
@@ -472,7 +482,8 @@ func sqlContinues(s string, j int) string {
 	w := wordAt(s, j)
 	if w == "" {
 		switch {
-		case strings.HasPrefix(s[j:], "--"), s[j] == '#', strings.HasPrefix(s[j:], "/*"):
+		case strings.HasPrefix(s[j:], "--"), strings.HasPrefix(s[j:], "/*"),
+			s[j] == '#' && (j+1 == len(s) || isSpace(s[j+1]) || s[j+1] == '#'):
 			return "quote closed then comment"
 		case s[j] == ';':
 			if t, _, ok := nextSQLTok(s, j+1); !ok || (t.kind == 'w' && sqlKeywords[t.val]) ||
@@ -563,6 +574,12 @@ func operatorBreakout(s string, j int) string {
 	if t.kind == 's' && s[t.pos] != s[j-1] && s[j-1] != ' ' {
 		return "" // a different quote opens a phrase: '-"8 track"
 	}
+	if t.kind == 's' && s[t.pos] == '"' && (s[j] == '&' || s[j] == '-' || s[j] == '+') {
+		return "" // "red" & "blue": a search for two phrases
+	}
+	if t.kind == 'w' && endsInComment(s) {
+		return "quote closed then operator " + s[j:j+1] + " and a comment"
+	}
 	if t.kind == 's' || bareNumber(t) || t.val == "(" || t.kind == 'w' && (t.val[0] == '@' ||
 		sqlKeywords[t.val] || sqlFuncs[t.val] || sqlDanger[t.val]) {
 		return "quote closed then operator " + s[j:j+1]
@@ -635,6 +652,69 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
 		f.tautology = "self comparison " + a.val + op.val + b.val
 	}
+}
+
+// endsInComment reports whether s ends with a SQL line comment (-- or #
+// followed by at most a few characters).
+func endsInComment(s string) bool {
+	t := strings.TrimRight(s, " ")
+	k := max(strings.LastIndex(t, "--"), strings.LastIndexByte(t, '#'))
+	return k > 0 && len(t)-k <= 6
+}
+
+// continuations are SQL words that can only continue a statement, never
+// start one.
+var continuations = wordSet(`or and xor in like between having union from where limit
+	as when then procedure`)
+
+// continuationStart returns an explanation when the value (after an
+// optional name=) starts in the middle of a statement: a closing
+// parenthesis, or a continuation word, followed by SQL syntax
+// (pay=AND 1=(, ) AS role FROM, in (1,2)).
+func continuationStart(s string) string {
+	if k := strings.IndexByte(s, '='); k > 0 && k < 24 && !strings.ContainsAny(s[:k], " '\"()") {
+		s = s[k+1:]
+	}
+	t, j, ok := nextSQLTok(s, 0)
+	if !ok {
+		return ""
+	}
+	closing := t.val == ")"
+	if closing {
+		if t, j, ok = nextSQLTok(s, j); !ok {
+			return ""
+		}
+	}
+	if t.kind == 'o' && (t.val == "||" || t.val == "&&") {
+		t.kind, t.val = 'w', "or"
+	}
+	if t.kind != 'w' || !continuations[t.val] {
+		return ""
+	}
+	// Look a few tokens on for SQL syntax: a comparison or a parenthesis,
+	// and after a boolean word also a quote or another statement word.
+	boolean := t.val == "or" || t.val == "and" || t.val == "xor" || t.val == "union"
+	for n := 0; n < 4; n++ {
+		u, k, ok := nextSQLTok(s, j)
+		if !ok {
+			break
+		}
+		syntax := u.val == "(" || u.kind == 'o' && strings.ContainsAny(u.val, "=<>!?@~")
+		if boolean {
+			syntax = syntax || u.kind == 's' || u.val == "select" || u.val == "all"
+		}
+		if syntax {
+			if closing {
+				return "value closes a parenthesis then SQL " + t.val
+			}
+			return "value starts mid-statement with " + t.val
+		}
+		if u.kind == 'w' && !sqlKeywords[u.val] && n > 0 {
+			break // prose: "where is texas"
+		}
+		j = k
+	}
+	return ""
 }
 
 // startComparison returns an explanation when s opens with an equality of
