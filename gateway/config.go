@@ -42,11 +42,21 @@ type Config struct {
 	LoginPath  string `yaml:"login_path" toml:"login_path"`
 	LogoutPath string `yaml:"logout_path" toml:"logout_path"`
 
-	Session  SessionConfig `yaml:"session" toml:"session"`
-	Timeouts TimeoutConfig `yaml:"timeouts" toml:"timeouts"`
-	Scripts  ScriptsConfig `yaml:"scripts" toml:"scripts"`
-	Input    InputConfig   `yaml:"input" toml:"input"`
-	Intent   IntentConfig  `yaml:"intent" toml:"intent"`
+	Session    SessionConfig   `yaml:"session" toml:"session"`
+	Timeouts   TimeoutConfig   `yaml:"timeouts" toml:"timeouts"`
+	Scripts    ScriptsConfig   `yaml:"scripts" toml:"scripts"`
+	RateLimits RateLimitConfig `yaml:"rate_limits" toml:"rate_limits"`
+	Signing    SigningConfig   `yaml:"signing" toml:"signing"`
+	Input      InputConfig     `yaml:"input" toml:"input"`
+	Intent     IntentConfig    `yaml:"intent" toml:"intent"`
+}
+
+// SigningConfig makes the gateway sign every request it forwards to the
+// upstream (package sign), so the backend can check that a request passed
+// the gateway. The key itself comes from the environment variable KeyEnv.
+type SigningConfig struct {
+	KeyID  string `yaml:"key_id" toml:"key_id"`   // empty = no signing
+	KeyEnv string `yaml:"key_env" toml:"key_env"` // default BULWARK_SIGNING_KEY
 }
 
 // ScriptsConfig configures POST /api/scripts/run and its sandbox pool.
@@ -143,6 +153,9 @@ func DefaultConfig() Config {
 		LoginPath:  "/api/auth/login",
 		LogoutPath: "/api/auth/logout",
 		Input:      InputConfig{ChatContext: "chat", ProxyContext: "chat"},
+		Scripts:    ScriptsConfig{Enabled: true},
+		RateLimits: defaultRateLimits(),
+		Signing:    SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
 		Session: SessionConfig{
 			CookieName:      "bulwark_session",
 			IdleTimeout:     Duration(30 * time.Minute),
@@ -264,6 +277,10 @@ func (c *Config) Validate() error {
 		if j.Model == "" {
 			bad("intent.judge.model", "must be set when intent.judge.url is")
 		}
+	}
+	c.RateLimits.validate(bad)
+	if c.Signing.KeyID != "" && c.Upstream == "" {
+		bad("signing.key_id", "signing applies to forwarded requests: set upstream too")
 	}
 	if sc := c.Scripts; sc.Concurrency < 0 || sc.Queue < 0 || sc.MaxTimeout < 0 || sc.MaxMemoryMB < 0 {
 		bad("scripts", "concurrency, queue, max_timeout and max_memory_mb must not be negative")

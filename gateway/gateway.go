@@ -17,11 +17,13 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/bulwarkhq/bulwark/auth"
 	"github.com/bulwarkhq/bulwark/csrf"
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
 	"github.com/bulwarkhq/bulwark/internal/metrics"
+	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/scan"
 	"github.com/bulwarkhq/bulwark/script"
 	"github.com/bulwarkhq/bulwark/session"
@@ -43,6 +45,14 @@ type Deps struct {
 	Input   InputLayer   // the input layer; nil = off
 	Intent  IntentLayer  // the intent layer; nil = off
 	Scripts ScriptRunner // runs POST /api/scripts/run; nil = the route answers 503
+
+	// Limiter is the shared rate-limit store (Redis); nil = memory, one
+	// instance only.
+	Limiter ratelimit.Limiter
+	// Health reports the shared store's state for /healthz; nil = none.
+	Health func(ctx context.Context) error
+	// SigningKey signs forwarded requests when Config.Signing.KeyID is set.
+	SigningKey []byte
 }
 
 // ScriptRunner runs untrusted scripts in the sandbox; *script.Runner is one.
@@ -77,6 +87,7 @@ type Gateway struct {
 	mux      *http.ServeMux
 	trusted  []netip.Prefix // proxies whose X-Forwarded-For is believed
 	events   *eventLog
+	limiter  ratelimit.Limiter
 	draining atomic.Bool
 }
 
@@ -95,6 +106,9 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if g.metrics == nil {
 		g.metrics = metrics.New()
 	}
+	if cfg.Signing.KeyID != "" && len(d.SigningKey) < 16 {
+		return nil, fmt.Errorf("signing: the key in %s must be at least 16 bytes", cfg.Signing.KeyEnv)
+	}
 	if cfg.Upstream != "" {
 		u, err := url.Parse(cfg.Upstream)
 		if err != nil {
@@ -110,6 +124,7 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 		}
 		g.trusted = append(g.trusted, pfx)
 	}
+	g.limiter = g.newLimiter(d.Limiter)
 	g.routes()
 	return g, nil
 }
@@ -147,13 +162,16 @@ func (g *Gateway) routes() {
 //  3. origins: cross-origin unsafe requests are refused before any session
 //     or credential is looked at (login included);
 //  4. sessions: the sealed cookie is opened and checked against the store;
-//  5. tokens: unsafe methods need the session's CSRF token (except login,
+//  5. limits: rate limits by client address, session and route, once the
+//     session is known and before any costly work;
+//  6. tokens: unsafe methods need the session's CSRF token (except login,
 //     which has no session yet and is covered by 3);
-//  6. the routes, where the detection layers run on the decoded body.
+//  7. the routes, where the detection layers run on the decoded body.
 func (g *Gateway) Handler() http.Handler {
 	var h http.Handler = g.mux
 	h = g.route(h)
 	h = g.tokens(h)
+	h = g.limits(h)
 	h = g.sessions(h)
 	h = g.origins(h)
 	h = g.secure(h)
@@ -266,7 +284,20 @@ func (g *Gateway) healthz(w http.ResponseWriter, r *http.Request) {
 	if g.upstream != nil {
 		mode = "proxy"
 	}
-	httpjson.Write(w, http.StatusOK, map[string]any{"status": "ok", "mode": mode})
+	body := map[string]any{"status": "ok", "mode": mode}
+	if g.d.Health != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		if err := g.d.Health(ctx); err != nil {
+			// Sessions need the store: without it this instance cannot
+			// serve logged-in users, so load balancers should skip it.
+			body["status"], body["redis"], body["error"] = "degraded", "unreachable", err.Error()
+			httpjson.Write(w, http.StatusServiceUnavailable, body)
+			return
+		}
+		body["redis"] = "ok"
+	}
+	httpjson.Write(w, http.StatusOK, body)
 }
 
 // csrfToken answers GET /api/auth/csrf with a fresh masking of the session's

@@ -17,6 +17,7 @@ import (
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
 	"github.com/bulwarkhq/bulwark/ratelimit"
 	"github.com/bulwarkhq/bulwark/session"
+	"github.com/bulwarkhq/bulwark/sign"
 )
 
 // Headers the gateway sets on forwarded requests. Incoming copies are
@@ -40,6 +41,11 @@ func (g *Gateway) newProxy(u *url.URL) *httputil.ReverseProxy {
 		ResponseHeaderTimeout: time.Duration(g.cfg.Timeouts.Upstream),
 		TLSHandshakeTimeout:   5 * time.Second,
 	}
+	var rt http.RoundTripper = t
+	if g.cfg.Signing.KeyID != "" {
+		rt = &sign.Transport{Base: t, KeyID: g.cfg.Signing.KeyID, Key: g.d.SigningKey,
+			MaxBodyBytes: g.cfg.BodyLimit}
+	}
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(u)
@@ -56,7 +62,7 @@ func (g *Gateway) newProxy(u *url.URL) *httputil.ReverseProxy {
 			}
 			stripCookie(out, g.d.Sessions.CookieName(pr.In))
 		},
-		Transport:    t,
+		Transport:    rt,
 		ErrorHandler: g.upstreamError,
 	}
 }

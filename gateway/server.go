@@ -30,6 +30,8 @@ type Options struct {
 	Previous [][]byte // SESSION_SECRET_KEY_PREVIOUS: open only
 	Logger   *slog.Logger
 	Pages    http.Handler // web pages for demo mode; nil = none
+	// SigningKey is the key of Config.Signing (read from its KeyEnv).
+	SigningKey []byte
 }
 
 // Server is a gateway with everything it was built from: stores, layers and
@@ -56,7 +58,7 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	d := Deps{Logger: o.Logger, Pages: o.Pages, Metrics: metrics.New()}
+	d := Deps{Logger: o.Logger, Pages: o.Pages, Metrics: metrics.New(), SigningKey: o.SigningKey}
 
 	var rdb redis.UniversalClient
 	if cfg.RedisURL != "" {
@@ -64,8 +66,12 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("redis_url: %v", err)
 		}
+		opt.MaxRetries = 1
+		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 		rdb = redis.NewClient(opt)
 		srv.closers = append(srv.closers, rdb.Close)
+		d.Limiter = ratelimit.NewRedis(rdb, "bulwark:rl:")
+		d.Health = func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
 	}
 	store, err := openStore(cfg, rdb)
 	if err != nil {

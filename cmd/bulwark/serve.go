@@ -95,7 +95,13 @@ func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string,
 	if err != nil {
 		return err
 	}
-	srv, err := gateway.Open(cfg, gateway.Options{Secret: secret, Previous: previous, Logger: logger, Pages: pages})
+	var signingKey []byte
+	if cfg.Signing.KeyID != "" {
+		v, _ := lookup(cfg.Signing.KeyEnv)
+		signingKey = []byte(v)
+	}
+	srv, err := gateway.Open(cfg, gateway.Options{Secret: secret, Previous: previous, Logger: logger, Pages: pages,
+		SigningKey: signingKey})
 	if err != nil {
 		return err
 	}
