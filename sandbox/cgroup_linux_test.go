@@ -148,7 +148,8 @@ func TestPrepareCgroupsV1(t *testing.T) {
 	if err := rc.limit(Limits{Memory: 1 << 20}.WithDefaults()); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(t, filepath.Join(rc.v1["memory"], "memory.memsw.limit_in_bytes")); got != "1048576" {
+	memsw := filepath.Join(rc.v1["memory"], "memory.memsw.limit_in_bytes")
+	if got := read(t, memsw); got != "1048576" {
 		t.Errorf("memsw %q", got)
 	}
 	write(t, filepath.Join(rc.v1["memory"], "memory.oom_control"),

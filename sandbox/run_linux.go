@@ -316,7 +316,8 @@ func fail(err error) (Result, error) {
 // watch waits until the init reports the program's end or exits, killing
 // it when a limit is reached or ctx ends. CPU time is polled from the cgroup.
 // done is true when the report came first.
-func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) (rep reportMsg, done bool) {
+func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) (
+	rep reportMsg, done bool) {
 	wall := time.NewTimer(l.Wall)
 	defer wall.Stop()
 	every := min(100*time.Millisecond, max(l.CPU/10, 10*time.Millisecond))
@@ -352,7 +353,8 @@ func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) (re
 }
 
 // judge turns kernel facts into a status.
-func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64, l Limits) (Result, error) {
+func (sb *sandbox) judge(res Result, rep reportMsg, cause endCause, oom int64,
+	l Limits) (Result, error) {
 	if rep.Step != "" {
 		return fail(&SetupError{rep.Step, errors.New(rep.Err)})
 	}

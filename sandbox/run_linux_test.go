@@ -20,7 +20,8 @@ func needSandbox(t *testing.T) {
 	}
 }
 
-var shBinds = []sandbox.Bind{{Path: "/usr/bin"}, {Path: "/usr/lib"}, {Path: "/usr/lib64", Optional: true}}
+var shBinds = []sandbox.Bind{
+	{Path: "/usr/bin"}, {Path: "/usr/lib"}, {Path: "/usr/lib64", Optional: true}}
 
 // TestLayersWithoutSeccomp checks that the layers under seccomp hold on
 // their own: with the filter off, a nested user namespace and mounts still

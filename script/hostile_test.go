@@ -240,7 +240,8 @@ def abstract():
     s.connect("\0%s")
 def outside():
     socket.create_connection(("1.1.1.1", 53), timeout=1).close()
-for n, f in [("tcp", tcp), ("udp", udp), ("dns", dns), ("abstract", abstract), ("outside", outside)]:
+for n, f in [("tcp", tcp), ("udp", udp), ("dns", dns), ("abstract", abstract),
+              ("outside", outside)]:
     attempt(n, f)
 `, tcpPort, udpPort, abstract[1:])
 	res := run(t, script.Request{Language: "python", Code: code})

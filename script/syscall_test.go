@@ -78,7 +78,8 @@ print("returned", f())
 
 func TestPrivileges(t *testing.T) {
 	code := `import os, ctypes
-status = dict(l.split(":\t", 1) for l in open("/proc/self/status").read().splitlines() if ":\t" in l)
+lines = open("/proc/self/status").read().splitlines()
+status = dict(l.split(":\t", 1) for l in lines if ":\t" in l)
 for k in ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp"]:
     print(k, status[k].strip())
 libc = ctypes.CDLL(None, use_errno=True)
