@@ -377,8 +377,17 @@ func sqlFeatures(s string) sqlFacts {
 	if f.breakout == "" && f.words <= 1 && ntok < 24 {
 		f.breakout = continuationStart(s)
 	}
-	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") && s[0] == '(' &&
-		strings.Contains(s, " from") && f.words <= 3 {
+	if f.breakout == "" && f.words == 0 && ntok <= 8 && endsInComment(s) &&
+		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
+		f.breakout = "short expression then a comment"
+	}
+	if f.danger == "" && (f.calls > 0 || selects > 0) {
+		if h := longHex(s); h != "" {
+			f.danger = "hex-encoded string " + h[:min(len(h), 12)]
+		}
+	}
+	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") &&
+		strings.TrimLeft(s, " ")[0] == '(' && strings.Contains(s, " from") {
 		f.union = "subquery as a value"
 	}
 	if startsQuery || strings.Contains(s, "select ") {
@@ -459,7 +468,7 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 			return // a sentence, or an inch mark (15")
 		}
 		if i == 0 && strings.Count(s, s[:1])%2 == 0 && !strings.ContainsAny(s, "#;=") &&
-			!strings.Contains(s, "--") && (c == '"' || strings.Contains(strings.TrimSpace(s), " ")) {
+			!strings.Contains(s, "--") && !quotedOperator(s) {
 			// Opens a quoted phrase and closes it again ("NOT FOR
 			// SALE"), with nothing that ends or compares a query.
 			return
@@ -475,6 +484,27 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 	}
 }
 
+// quotedOperator reports whether s is nothing but SQL operators between a
+// pair of quotes (' REGEXP ', '<<'): quote, operator, quote.
+func quotedOperator(s string) bool {
+	t := strings.TrimSpace(s)
+	if len(t) < 3 || t[len(t)-1] != t[0] {
+		return false
+	}
+	inner := t[1 : len(t)-1]
+	for i := 0; i < len(inner); {
+		tok, j, ok := nextSQLTok(inner, i)
+		if !ok {
+			break
+		}
+		if tok.kind == 'w' && !sqlKeywords[tok.val] || tok.kind == 's' {
+			return false
+		}
+		i = j
+	}
+	return strings.TrimSpace(inner) != ""
+}
+
 // sqlContinues returns an explanation when s[j:] continues a SQL statement
 // (a keyword with the operand it needs, a comment, a statement separator,
 // a comparison), or "" when it reads as anything else.
@@ -485,6 +515,8 @@ func sqlContinues(s string, j int) string {
 		case strings.HasPrefix(s[j:], "--"), strings.HasPrefix(s[j:], "/*"),
 			s[j] == '#' && (j+1 == len(s) || isSpace(s[j+1]) || s[j+1] == '#'):
 			return "quote closed then comment"
+		case s[j] == '(' && strings.HasPrefix(strings.TrimLeft(s[j+1:], " ("), "select"):
+			return "quote closed then subquery"
 		case s[j] == ';':
 			if t, _, ok := nextSQLTok(s, j+1); !ok || (t.kind == 'w' && sqlKeywords[t.val]) ||
 				strings.HasPrefix(s[j+1:], "--") {
@@ -654,6 +686,25 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	}
 }
 
+// longHex returns the first hexadecimal literal of 8 or more digits in s
+// (0x7461626c65), or "".
+func longHex(s string) string {
+	for i := 0; i+9 < len(s); i++ {
+		if s[i] != '0' || s[i+1] != 'x' || i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := i + 2
+		for j < len(s) && (isDigit(s[j]) || 'a' <= s[j] && s[j] <= 'f') {
+			j++
+		}
+		if j-i-2 >= 8 {
+			return s[i:j]
+		}
+		i = j
+	}
+	return ""
+}
+
 // endsInComment reports whether s ends with a SQL line comment (-- or #
 // followed by at most a few characters).
 func endsInComment(s string) bool {
@@ -775,7 +826,7 @@ var stackedNext = map[string]string{
 	"create": "table user procedure function database login view trigger or",
 	"alter":  "table user database login", "truncate": "table", "select": "*",
 	"waitfor": "delay time", "set": "@", "grant": "all select", "call": "*",
-	"copy": "( from to", "load": "data",
+	"copy": "( from to", "load": "data xml",
 }
 
 // literalList reports whether the select list starting at s[i] is made of
