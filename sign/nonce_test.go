@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,25 @@ func TestCheckNoncesFull(t *testing.T) {
 	err := v.Check(signed(t, "k2", key2))
 	if !errors.Is(err, sign.ErrNonceStore) || !errors.Is(err, sign.ErrNoncesFull) {
 		t.Fatalf("Check with a full store = %v, want ErrNonceStore and ErrNoncesFull", err)
+	}
+}
+
+// TestRedisNoncesCluster runs the replay check on a Redis Cluster named by
+// REDIS_CLUSTER_ADDRS.
+func TestRedisNoncesCluster(t *testing.T) {
+	addrs := os.Getenv("REDIS_CLUSTER_ADDRS")
+	if addrs == "" {
+		t.Skip("REDIS_CLUSTER_ADDRS is not set; set it to the nodes of a Redis Cluster " +
+			"(e.g. 127.0.0.1:7391,127.0.0.1:7392,127.0.0.1:7393) to run the cluster tests")
+	}
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
+	defer c.Close()
+	v := verifier(t0)
+	v.Nonces = sign.NewRedisNonces(c, "test:"+rand.Text()[:10]+":")
+	if err := v.Check(signed(t, "k1", key1)); err != nil {
+		t.Fatalf("first: %v", err)
+	}
+	if err := v.Check(signed(t, "k1", key1)); !errors.Is(err, sign.ErrReplayed) {
+		t.Fatalf("replay: %v, want ErrReplayed", err)
 	}
 }
