@@ -132,6 +132,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			h.see(0.85, f+" of "+cmd)
 		}
 	}
+	h.see(mailCommand(in.low))
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
