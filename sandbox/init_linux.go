@@ -176,10 +176,9 @@ func mountProc() error {
 		return err
 	}
 	const flags = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
+	// hidepid=invisible (Linux 5.8) hides the init from the program.
 	if err := unix.Mount("proc", proc, "proc", flags, "hidepid=invisible"); err != nil {
-		if err := unix.Mount("proc", proc, "proc", flags, ""); err != nil {
-			return err
-		}
+		return err
 	}
 	null := filepath.Join(newRoot, "dev/null")
 	for _, f := range maskedProc {
