@@ -17,7 +17,7 @@ import (
 )
 
 // wireRequest is the JSON form of a request that the examples read and
-// write.
+// write, one per line.
 type wireRequest struct {
 	Method  string            `json:"method"`
 	Target  string            `json:"target"`
@@ -78,70 +78,125 @@ var crossCases = []struct {
 	{"binary body", "PUT", "/blob?v=1", []byte{0, 1, 2, 0xff, '\n', '\r'}},
 }
 
+// jsonLines encodes requests one per line.
+func jsonLines(t *testing.T, reqs []wireRequest) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, r := range reqs {
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.Bytes()
+}
+
+// decodeLines decodes one JSON value per line of out into a new T each.
+func decodeLines[T any](t *testing.T, out []byte, want int) []T {
+	t.Helper()
+	var vals []T
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("output %q: %v", out, err)
+		}
+		vals = append(vals, v)
+	}
+	if len(vals) != want {
+		t.Fatalf("got %d output lines, want %d: %s", len(vals), want, out)
+	}
+	return vals
+}
+
+// TestForeignSignGoVerifies has each example sign every case in one run,
+// then checks the signatures in Go, and that changing the method or the
+// body breaks them.
 func TestForeignSignGoVerifies(t *testing.T) {
 	key := []byte("cross-language-test-key-32bytes!")
 	for name, argv := range interpreters(t) {
-		for _, tc := range crossCases {
-			t.Run(name+"/"+tc.name, func(t *testing.T) {
-				in, _ := json.Marshal(wireRequest{Method: tc.method, Target: tc.target,
+		t.Run(name, func(t *testing.T) {
+			var reqs []wireRequest
+			for _, tc := range crossCases {
+				reqs = append(reqs, wireRequest{Method: tc.method, Target: tc.target,
 					Body: base64.StdEncoding.EncodeToString(tc.body)})
-				out, code := run(t, argv, in, "sign", "--key-id", "svc-1", "--key", hex.EncodeToString(key))
-				if code != 0 {
-					t.Fatalf("sign exited %d: %s", code, out)
-				}
-				var w wireRequest
-				if err := json.Unmarshal(out, &w); err != nil {
-					t.Fatalf("sign output %q: %v", out, err)
-				}
-				check := func(method string, body []byte) error {
-					r := httptest.NewRequest(method, w.Target, bytes.NewReader(body))
-					for k, v := range w.Headers {
-						r.Header.Set(k, v)
+			}
+			out, code := run(t, argv, jsonLines(t, reqs), "sign", "--key-id", "svc-1",
+				"--key", hex.EncodeToString(key))
+			if code != 0 {
+				t.Fatalf("sign exited %d: %s", code, out)
+			}
+			signedReqs := decodeLines[wireRequest](t, out, len(crossCases))
+			for i, tc := range crossCases {
+				t.Run(tc.name, func(t *testing.T) {
+					w := signedReqs[i]
+					check := func(method string, body []byte) error {
+						r := httptest.NewRequest(method, w.Target, bytes.NewReader(body))
+						for k, v := range w.Headers {
+							r.Header.Set(k, v)
+						}
+						v := &sign.Verifier{Keys: sign.Keys{"svc-1": key}}
+						return v.Check(r)
 					}
-					v := &sign.Verifier{Keys: sign.Keys{"svc-1": key}}
-					return v.Check(r)
-				}
-				if err := check(tc.method, tc.body); err != nil {
-					t.Fatalf("Go refused the %s signature: %v", name, err)
-				}
-				if err := check("PATCH", tc.body); err == nil {
-					t.Fatal("Go accepted a request with a changed method")
-				}
-				if err := check(tc.method, append(tc.body, 'x')); err == nil {
-					t.Fatal("Go accepted a request with a changed body")
-				}
-			})
-		}
+					if err := check(tc.method, tc.body); err != nil {
+						t.Fatalf("Go refused the %s signature: %v", name, err)
+					}
+					if err := check("PATCH", tc.body); err == nil {
+						t.Fatal("Go accepted a request with a changed method")
+					}
+					if err := check(tc.method, append(tc.body, 'x')); err == nil {
+						t.Fatal("Go accepted a request with a changed body")
+					}
+				})
+			}
+		})
 	}
 }
 
+// TestGoSignForeignVerifies signs every case in Go and has each example
+// verify them, followed by the same requests with a changed path, in one
+// run.
 func TestGoSignForeignVerifies(t *testing.T) {
 	key := []byte("cross-language-test-key-32bytes!")
-	keyArg := "svc-1=" + hex.EncodeToString(key)
-	for name, argv := range interpreters(t) {
-		for _, tc := range crossCases {
-			t.Run(name+"/"+tc.name, func(t *testing.T) {
-				r := httptest.NewRequest(tc.method, tc.target, bytes.NewReader(tc.body))
-				if err := sign.Sign(r, "svc-1", key); err != nil {
-					t.Fatal(err)
-				}
-				w := wireRequest{Method: tc.method, Target: tc.target, Headers: map[string]string{},
-					Body: base64.StdEncoding.EncodeToString(tc.body)}
-				for k := range r.Header {
-					w.Headers[k] = r.Header.Get(k)
-				}
-				in, _ := json.Marshal(w)
-				if out, code := run(t, argv, in, "verify", "--key", keyArg); code != 0 {
-					t.Fatalf("%s refused the Go signature: %s", name, out)
-				}
-				w.Target = strings.Replace(w.Target, "/", "/x", 1)
-				in, _ = json.Marshal(w)
-				out, code := run(t, argv, in, "verify", "--key", keyArg)
-				if code != 1 || !strings.Contains(string(out), "bad_signature") {
-					t.Fatalf("%s on a changed path: exit %d %s, want 1 bad_signature", name, code, out)
-				}
-			})
+	var good, bad []wireRequest
+	for _, tc := range crossCases {
+		r := httptest.NewRequest(tc.method, tc.target, bytes.NewReader(tc.body))
+		if err := sign.Sign(r, "svc-1", key); err != nil {
+			t.Fatal(err)
 		}
+		w := wireRequest{Method: tc.method, Target: tc.target, Headers: map[string]string{},
+			Body: base64.StdEncoding.EncodeToString(tc.body)}
+		for k := range r.Header {
+			w.Headers[k] = r.Header.Get(k)
+		}
+		good = append(good, w)
+		w.Target = strings.Replace(w.Target, "/", "/x", 1)
+		bad = append(bad, w)
+	}
+	type verdict struct {
+		OK     bool   `json:"ok"`
+		Reason string `json:"reason"`
+	}
+	for name, argv := range interpreters(t) {
+		t.Run(name, func(t *testing.T) {
+			in := jsonLines(t, append(append([]wireRequest{}, good...), bad...))
+			out, code := run(t, argv, in, "verify", "--key", "svc-1="+hex.EncodeToString(key))
+			if code != 1 {
+				t.Errorf("verify exited %d, want 1 (some requests tampered)", code)
+			}
+			verdicts := decodeLines[verdict](t, out, 2*len(crossCases))
+			for i, tc := range crossCases {
+				t.Run(tc.name, func(t *testing.T) {
+					if v := verdicts[i]; !v.OK {
+						t.Fatalf("%s refused the Go signature: %s", name, v.Reason)
+					}
+					v := verdicts[len(crossCases)+i]
+					if v.OK || v.Reason != "bad_signature" {
+						t.Fatalf("%s on a changed path: %+v, want bad_signature", name, v)
+					}
+				})
+			}
+		})
 	}
 }
 

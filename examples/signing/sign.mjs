@@ -3,18 +3,18 @@
 //
 // The scheme is described byte by byte in docs/scaling.md. Import
 // signRequest and verifyRequest from your own code, or use the command
-// line, which reads and writes one request as JSON:
+// line, which reads requests as JSON Lines, one object per line:
 //
 //   {"method": "POST", "target": "/path?query", "headers": {...},
 //    "body": "<base64>"}
 //
-//   node sign.mjs sign --key-id gw-2026-01 --key HEX < request.json
-//   node sign.mjs verify --key gw-2026-01=HEX [--key ID=HEX] < signed.json
+//   node sign.mjs sign --key-id gw-2026-01 --key HEX < requests.jsonl
+//   node sign.mjs verify --key gw-2026-01=HEX [--key ID=HEX] < signed.jsonl
 //   node sign.mjs selftest
 //
-// `sign` prints the request with the five X-Bulwark headers added; `verify`
-// prints {"ok": true} and exits 0, or {"ok": false, "reason": "..."} and
-// exits 1. Keys are given in hex.
+// `sign` prints each request with the five X-Bulwark headers added; `verify`
+// prints {"ok": true} or {"ok": false, "reason": "..."} for each and exits 1
+// when any was refused. Keys are given in hex.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -180,7 +180,7 @@ function selftest() {
 async function readStdin() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function main(argv) {
@@ -205,35 +205,41 @@ async function main(argv) {
     console.error("usage: sign.mjs sign|verify|selftest [flags] < request.json");
     return 2;
   }
-  const req = await readStdin();
-  const body = Buffer.from(req.body ?? "", "base64");
-  if (cmd === "sign") {
-    const key = Buffer.from(values.key?.[0] ?? "", "hex");
-    const ts = values.timestamp === undefined ? undefined : Number(values.timestamp);
-    const h = signRequest(req.method, req.target, body, values["key-id"], key, ts, values.nonce);
-    req.headers = { ...(req.headers ?? {}), ...h };
-    console.log(JSON.stringify(req));
-    return 0;
-  }
   const keys = new Map(
     (values.key ?? []).map((v) => {
       const eq = v.indexOf("=");
       return [v.slice(0, eq), Buffer.from(v.slice(eq + 1), "hex")];
     }),
   );
-  try {
-    verifyRequest(req.method, req.target, req.headers ?? {}, body, keys, {
-      now: values.now === undefined ? undefined : Number(values.now),
-      window: values.window === undefined ? DEFAULT_WINDOW : Number(values.window),
-      seen: new Set(),
-    });
-  } catch (err) {
-    if (!(err instanceof VerifyError)) throw err;
-    console.log(JSON.stringify({ ok: false, reason: err.reason }));
-    return 1;
+  let status = 0;
+  const seen = new Set();
+  for (const line of (await readStdin()).split("\n")) {
+    if (line.trim() === "") continue;
+    const req = JSON.parse(line);
+    const body = Buffer.from(req.body ?? "", "base64");
+    if (cmd === "sign") {
+      const key = Buffer.from(values.key?.[0] ?? "", "hex");
+      const ts = values.timestamp === undefined ? undefined : Number(values.timestamp);
+      const h = signRequest(req.method, req.target, body, values["key-id"], key, ts, values.nonce);
+      req.headers = { ...(req.headers ?? {}), ...h };
+      console.log(JSON.stringify(req));
+      continue;
+    }
+    try {
+      verifyRequest(req.method, req.target, req.headers ?? {}, body, keys, {
+        now: values.now === undefined ? undefined : Number(values.now),
+        window: values.window === undefined ? DEFAULT_WINDOW : Number(values.window),
+        seen,
+      });
+    } catch (err) {
+      if (!(err instanceof VerifyError)) throw err;
+      console.log(JSON.stringify({ ok: false, reason: err.reason }));
+      status = 1;
+      continue;
+    }
+    console.log(JSON.stringify({ ok: true }));
   }
-  console.log(JSON.stringify({ ok: true }));
-  return 0;
+  return status;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

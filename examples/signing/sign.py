@@ -3,18 +3,18 @@
 
 The scheme is described byte by byte in docs/scaling.md. Use the functions
 from your own code (sign_request, verify_request) or the command line, which
-reads and writes one request as JSON:
+reads requests as JSON Lines, one object per line:
 
     {"method": "POST", "target": "/path?query", "headers": {...},
      "body": "<base64>"}
 
-    python3 sign.py sign --key-id gw-2026-01 --key HEX < request.json
-    python3 sign.py verify --key gw-2026-01=HEX [--key ID=HEX] < signed.json
+    python3 sign.py sign --key-id gw-2026-01 --key HEX < requests.jsonl
+    python3 sign.py verify --key gw-2026-01=HEX [--key ID=HEX] < signed.jsonl
     python3 sign.py selftest
 
-`sign` prints the request with the five X-Bulwark headers added; `verify`
-prints {"ok": true} and exits 0, or {"ok": false, "reason": "..."} and
-exits 1. Keys are given in hex.
+`sign` prints each request with the five X-Bulwark headers added; `verify`
+prints {"ok": true} or {"ok": false, "reason": "..."} for each and exits 1
+when any was refused. Keys are given in hex.
 """
 
 import argparse
@@ -212,24 +212,29 @@ def main(argv):
         selftest()
         print("ok")
         return 0
-    req = json.load(sys.stdin)
-    body = base64.b64decode(req.get("body", ""))
-    if args.cmd == "sign":
-        headers = dict(req.get("headers", {}))
-        headers.update(sign_request(req["method"], req["target"], body, args.key_id,
-                                    bytes.fromhex(args.key), args.timestamp, args.nonce))
-        req["headers"] = headers
-        json.dump(req, sys.stdout)
-        print()
-        return 0
-    try:
-        verify_request(req["method"], req["target"], req.get("headers", {}), body,
-                       _parse_keys(args.key), args.now, args.window, set())
-    except VerifyError as err:
-        print(json.dumps({"ok": False, "reason": err.reason}))
-        return 1
-    print(json.dumps({"ok": True}))
-    return 0
+    keys = _parse_keys(args.key) if args.cmd == "verify" else None
+    status, seen = 0, set()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        body = base64.b64decode(req.get("body", ""))
+        if args.cmd == "sign":
+            headers = dict(req.get("headers", {}))
+            headers.update(sign_request(req["method"], req["target"], body, args.key_id,
+                                        bytes.fromhex(args.key), args.timestamp, args.nonce))
+            req["headers"] = headers
+            print(json.dumps(req), flush=True)
+            continue
+        try:
+            verify_request(req["method"], req["target"], req.get("headers", {}), body,
+                           keys, args.now, args.window, seen)
+        except VerifyError as err:
+            print(json.dumps({"ok": False, "reason": err.reason}), flush=True)
+            status = 1
+            continue
+        print(json.dumps({"ok": True}), flush=True)
+    return status
 
 
 if __name__ == "__main__":
