@@ -5,8 +5,8 @@ import "path/filepath"
 // Build is the whole training run of `bulwark intent train`: read
 // train.jsonl and dev.jsonl from dataDir and the augmentation rows from
 // augPath, train the model, tune thresholds on dev (allow benign dev rows
-// above each kind's threshold) and score dev with the result.
-func Build(dataDir, augPath string, allow int) (*Model, *Detector, []Scored, error) {
+// above the thresholds in all) and score dev with the result.
+func Build(dataDir, augPath string, budget int) (*Model, *Detector, []Scored, error) {
 	trainRows, trainSum, err := ReadRows(filepath.Join(dataDir, "train.jsonl"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -30,7 +30,7 @@ func Build(dataDir, augPath string, allow int) (*Model, *Detector, []Scored, err
 		return nil, nil, nil, err
 	}
 	scored := d.ScoreRows(devRows)
-	d.info.Thresholds = d.Tune(scored, allow)
+	d.info.Thresholds = d.Tune(scored, budget)
 	d.info.Dev = d.Evaluate(scored)
 	return m, d, scored, nil
 }

@@ -120,26 +120,49 @@ var minThreshold = [len(kinds)]float64{0.8, 0.7, 0.8}
 
 const maxThreshold = 0.99
 
-// Tune sets each kind's threshold just above the (allow+1)-th highest score
-// that benign rows reach for that kind, between the kind's floor and 0.99,
-// and returns the thresholds. Tune it on development data only.
-func (d *Detector) Tune(scored []Scored, allow int) map[scan.Kind]float64 {
-	out := map[scan.Kind]float64{}
-	for i, k := range kinds {
-		var benign []float64
-		for _, s := range scored {
-			if !s.Row.Attack() {
-				benign = append(benign, s.Analysis.Scores[i])
+// Tune chooses the thresholds on development data: among the ways of letting
+// at most budget benign rows through in all (spread over the kinds), it takes
+// the one with the best recall, then the fewest false positives. Each kind's
+// threshold sits just above the benign score it must stay over, between the
+// kind's floor and 0.99. Tune sets and returns the thresholds.
+func (d *Detector) Tune(scored []Scored, budget int) map[scan.Kind]float64 {
+	var benign [len(kinds)][]float64
+	for _, s := range scored {
+		if !s.Row.Attack() {
+			for i := range kinds {
+				benign[i] = append(benign[i], s.Analysis.Scores[i])
 			}
 		}
-		slices.SortFunc(benign, func(a, b float64) int { return cmp.Compare(b, a) })
+	}
+	for i := range benign {
+		slices.SortFunc(benign[i], func(a, b float64) int { return cmp.Compare(b, a) })
+	}
+	at := func(i, allow int) float64 {
 		t := minThreshold[i]
-		if allow < len(benign) {
-			t = max(t, benign[allow]+0.01)
+		if allow < len(benign[i]) {
+			t = max(t, benign[i][allow]+0.01)
 		}
-		t = min(t, maxThreshold)
-		d.thresholds[i] = t
-		out[k] = t
+		return min(t, maxThreshold)
+	}
+	best, bestC := [len(kinds)]float64{}, Count{Detected: -1}
+	for a := 0; a <= budget; a++ {
+		for b := 0; a+b <= budget; b++ {
+			for c := 0; a+b+c <= budget; c++ {
+				d.thresholds = [len(kinds)]float64{at(0, a), at(1, b), at(2, c)}
+				cs := d.Evaluate(scored)["all"]
+				if cs.FalsePos > budget {
+					continue
+				}
+				if cs.Detected > bestC.Detected || cs.Detected == bestC.Detected && cs.FalsePos < bestC.FalsePos {
+					best, bestC = d.thresholds, cs
+				}
+			}
+		}
+	}
+	d.thresholds = best
+	out := map[scan.Kind]float64{}
+	for i, k := range kinds {
+		out[k] = best[i]
 	}
 	return out
 }

@@ -6,7 +6,7 @@ package intent
 // a mode or a persona alone is weak evidence: users enable developer mode on
 // phones and ask assistants to act as characters.
 var jailbreakRules = []ruleSpec{
-	{"dan_persona", 0.95, "dan anything",
+	{"dan_persona", 0.98, "dan anything",
 		`\b(?:do anything now|d\.a\.n|dan mode|dan,? (?:which|who) stands|you are (?:now )?(?:a )?dan\b|act as (?:a )?dan\b|` +
 			`pretend to be (?:a )?dan\b|dan (?:jailbreak|prompt))`},
 	{"named_jailbreak_persona", 0.85, "stan dude aim anti evil chaos mongo betterdan",
@@ -16,20 +16,20 @@ var jailbreakRules = []ruleSpec{
 		`\b(?:jailbreak(?:ed|en|ing)?|jail ?broken)\b`},
 	{"mode_switch", 0.45, "mode",
 		`\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|opposite|chaos|dan|sudo) mode\b`},
-	{"you_unrestricted", 0.85, "restrict limit filter censor guideline boundar moral ethic restrain constrain polic",
+	{"you_unrestricted", 0.9, "restrict limit filter censor guideline boundar moral ethic restrain constrain polic",
 		`\byou(?:'re| are| will be| have been| now)?(?: \w+){0,5} (?:no|without|free (?:from|of)|not bound by|unbound by|` +
 			`not restricted by|released from|break(?:ing)? free (?:of|from)|devoid of|zero|any) (?:any )?(?:\w+ ){0,2}` +
 			`(?:restrictions|limits|limitations|filters?|censorship|guidelines|boundaries|morals|ethics|ethical (?:guidelines|constraints)|` +
 			`restraints|constraints|policies)\b`},
 	{"unrestricted_phrase", 0.35, "restrict filter censor ethic moral",
 		`\b(?:no|without|free from|zero) (?:any )?(?:restrictions|filters|censorship|ethical (?:guidelines|constraints)|moral (?:compass|constraints))\b`},
-	{"break_policy", 0.85, "polic guideline filter rule restriction protocol standard",
+	{"break_policy", 0.9, "polic guideline filter rule restriction protocol standard",
 		`\b(?:ignore|bypass|disregard|break|violate|circumvent|forget|override|evade|abandon|not follow|free from|not bound by)` +
 			`(?: \w+){0,3} (?:openai'?s?|anthropic'?s?|content|safety|ethical|moral|usage|community) ` +
 			`(?:policy|policies|guidelines|filters?|rules|restrictions|protocols|standards)`},
 	{"openai_policy", 0.4, "openai",
 		`\bopenai\b[^.\n]{0,40}\b(?:policy|policies|guidelines|rules|restrictions|filters|censorship)`},
-	{"never_refuse", 0.8, "refus declin reject",
+	{"never_refuse", 0.85, "refus declin reject",
 		`\byou (?:will |must |shall |can |should |are to )?(?:never|not|cannot|can't|won't|will not|must not|do not|don't)(?: ever)? ` +
 			`(?:refuse|decline|say no|reject)\b`},
 	{"no_disclaimers", 0.45, "warning disclaim apolog moral",
@@ -52,25 +52,25 @@ var jailbreakRules = []ruleSpec{
 		`\b(?:for|purely for) (?:educational|research|academic) purposes(?: only)?\b[^\n]{0,160}\b(?:synthesi[sz]e|make|build|cook)\b` +
 			`[^\n]{0,40}\b(?:meth(?:amphetamine)?|bombs?|explosives?|napalm|nerve agents?|ransomware|malware|weapons?|poisons?)\b`},
 
-	{"de_unrestricted", 0.85, "bist",
+	{"de_unrestricted", 0.95, "bist",
 		`\bdu bist (?:jetzt|nun|ab sofort|ab jetzt)\b[^.\n]{0,80}\b(?:ohne|keine|frei von)\b`},
 	{"de_no_limits", 0.4, "einschrank beschrank filter zensur grenzen richtlinien",
 		`\b(?:ohne|keine) (?:jegliche |jede |irgendwelche )?(?:einschrankungen|beschrankungen|filter|zensur|grenzen|richtlinien)\b`},
 	{"de_developer_mode", 0.45, "entwicklermodus",
 		`\bentwicklermodus\b`},
-	{"fr_unrestricted", 0.85, "desormais maintenant present",
+	{"fr_unrestricted", 0.95, "desormais maintenant present",
 		`\btu es (?:maintenant|desormais|a present)\b[^.\n]{0,80}\bsans\b`},
 	{"fr_no_limits", 0.4, "sans",
 		`\bsans (?:aucune )?(?:restrictions?|limites?|filtres?|censure|regles)\b`},
 	{"fr_developer_mode", 0.45, "mode",
 		`\bmode (?:developpeur|developer|dieu|sans restriction)`},
-	{"es_unrestricted", 0.85, "tienes",
+	{"es_unrestricted", 0.95, "tienes",
 		`\bno tienes (?:ninguna |ningun |ningunas )?(?:restriccion|restricciones|limite|limites|filtro|filtros|reglas)\b`},
 	{"es_no_limits", 0.45, "sin",
 		`\bsin (?:ninguna )?(?:restriccion|restricciones|limites|filtros?|censura|reglas)\b`},
 	{"es_developer_mode", 0.5, "modo",
 		`\bmodo (?:desarrollador|dios|sin restricciones|sin filtros)`},
-	{"zh_unrestricted", 0.85, "你现在是",
+	{"zh_unrestricted", 0.95, "你现在是",
 		`你现在是(?:一个)?[^。]{0,20}(?:没有任何限制|不受任何?限制|无限制|没有限制)`},
 	{"zh_no_limits", 0.45, "没有 不受 无 摆脱 解除",
 		`(?:没有|不受|无|摆脱|解除)任何?的?(?:限制|约束|规则|过滤|审查|道德)`},

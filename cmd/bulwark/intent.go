@@ -32,7 +32,7 @@ func runIntentTrain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "directory holding train.jsonl and dev.jsonl (default ../shared/data/intent from the repository root)")
 	out := fs.String("out", "", "directory to write weights.bin and info.json (default intent/model in the repository)")
-	allow := fs.Int("allow", 1, "benign dev rows allowed above each kind's threshold when tuning")
+	allow := fs.Int("fp-budget", 2, "benign dev rows allowed above the thresholds in all when tuning")
 	verbose := fs.Bool("v", false, "print the dev misses and false positives")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -60,8 +60,8 @@ func runIntentTrain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func train(dataDir, augPath, outDir string, allow int, verbose bool, stdout io.Writer) error {
-	m, d, scored, err := intent.Build(dataDir, augPath, allow)
+func train(dataDir, augPath, outDir string, budget int, verbose bool, stdout io.Writer) error {
+	m, d, scored, err := intent.Build(dataDir, augPath, budget)
 	if err != nil {
 		return err
 	}

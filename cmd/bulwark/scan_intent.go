@@ -1,8 +1,20 @@
 package main
 
-import "errors"
+import (
+	"context"
 
-// TODO: the intent layer arrives with the intent package (issue 5).
+	"github.com/bulwarkhq/bulwark/intent"
+	"github.com/bulwarkhq/bulwark/scan"
+)
+
+// newIntentLayer returns the intent layer with the embedded model, every kind
+// blocking at its tuned threshold and no LLM judge.
 func newIntentLayer() (layerFunc, error) {
-	return nil, errors.New("the intent layer is not built yet")
+	d, err := intent.New(intent.Config{})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, text string) scan.Verdict {
+		return d.Check(ctx, text)
+	}, nil
 }
