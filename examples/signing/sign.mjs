@@ -62,7 +62,9 @@ function decode(s, plus) {
 function encode(s) {
   let out = "";
   for (const c of s) {
-    out += isUnreserved(c) ? String.fromCharCode(c) : "%" + c.toString(16).toUpperCase().padStart(2, "0");
+    out += isUnreserved(c)
+      ? String.fromCharCode(c)
+      : "%" + c.toString(16).toUpperCase().padStart(2, "0");
   }
   return out;
 }
@@ -102,7 +104,9 @@ export function canonical(keyId, timestamp, nonce, method, target, digest) {
   const q = target.indexOf("?");
   const path = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? "" : target.slice(q + 1);
-  return [ALGORITHM, keyId, timestamp, nonce, method, canonicalPath(path), canonicalQuery(query), digest].join("\n");
+  const lines = [ALGORITHM, keyId, timestamp, nonce, method];
+  lines.push(canonicalPath(path), canonicalQuery(query), digest);
+  return lines.join("\n");
 }
 
 const mac = (key, msg) => createHmac("sha256", key).update(msg, "utf8").digest();
@@ -116,18 +120,25 @@ export function signRequest(method, target, body, keyId, key, timestamp, nonce) 
   nonce = nonce || randomBytes(16).toString("hex");
   const digest = sha256Hex(body);
   const sig = mac(key, canonical(keyId, ts, nonce, method, target, digest)).toString("hex");
-  return { [H_KEY_ID]: keyId, [H_TIMESTAMP]: ts, [H_NONCE]: nonce, [H_DIGEST]: digest, [H_SIGNATURE]: sig };
+  return {
+    [H_KEY_ID]: keyId,
+    [H_TIMESTAMP]: ts,
+    [H_NONCE]: nonce,
+    [H_DIGEST]: digest,
+    [H_SIGNATURE]: sig,
+  };
 }
 
 // verifyRequest throws a VerifyError unless the request is correctly signed.
 // headers is an object (any case), keys a Map from key id to key Buffer,
 // seen a Set of nonces already used (one per process; a real service should
 // expire entries after the window).
-export function verifyRequest(method, target, headers, body, keys, { now, window = DEFAULT_WINDOW, seen } = {}) {
-  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  const [keyId, ts, nonce, digest, sig] = [H_KEY_ID, H_TIMESTAMP, H_NONCE, H_DIGEST, H_SIGNATURE].map(
-    (n) => h[n.toLowerCase()] ?? "",
-  );
+export function verifyRequest(method, target, headers, body, keys, options = {}) {
+  const { now = Date.now() / 1000, window = DEFAULT_WINDOW, seen } = options;
+  const h = {};
+  for (const [k, v] of Object.entries(headers)) h[k.toLowerCase()] = String(v);
+  const names = [H_KEY_ID, H_TIMESTAMP, H_NONCE, H_DIGEST, H_SIGNATURE];
+  const [keyId, ts, nonce, digest, sig] = names.map((n) => h[n.toLowerCase()] ?? "");
   if (!keyId || !ts || !nonce || !digest || !sig) throw new VerifyError("missing");
   if (
     !/^[0-9a-fA-F]{64}$/.test(sig) ||
@@ -138,7 +149,6 @@ export function verifyRequest(method, target, headers, body, keys, { now, window
     throw new VerifyError("malformed");
   }
   if (!keys.has(keyId)) throw new VerifyError("unknown_key");
-  now ??= Date.now() / 1000;
   if (Math.abs(now - Number(ts)) > window) throw new VerifyError("expired");
   const want = mac(keys.get(keyId), canonical(keyId, ts, nonce, method, target, digest));
   if (!timingSafeEqual(Buffer.from(sig, "hex"), want)) throw new VerifyError("bad_signature");
