@@ -37,6 +37,10 @@ func InitMain() {
 	if step, err := buildRoot(setup); err != nil {
 		fail(step, err)
 	}
+	prep, step, err := prepareRun(setup)
+	if err != nil {
+		fail(step, err)
+	}
 	if err := enc.Encode(reportMsg{Ready: true}); err != nil {
 		os.Exit(1)
 	}
@@ -45,7 +49,7 @@ func InitMain() {
 		os.Exit(1) // the supervisor gave up on this sandbox
 	}
 	ctl.Close()
-	pid, step, err := startPayload(job)
+	pid, step, err := startPayload(job, prep)
 	if err != nil {
 		fail(step, err)
 	}
@@ -259,43 +263,84 @@ func loopbackUp() error {
 // payloadUID is the user the program runs as inside the sandbox.
 const payloadUID = 1000
 
-// startPayload prepares the per-run state (fresh tmpfs, files, limits,
-// restrictions) and starts the program. Everything after the restrictions
-// runs on this locked thread, which the program is forked from.
-func startPayload(job jobMsg) (int, string, error) {
-	l := job.Limits
+// prepared is the part of a run's setup that does not depend on the job, so
+// that a warm sandbox has it done before the job arrives.
+type prepared struct {
+	ruleset int // Landlock ruleset fd, or -1
+	filter  []unix.SockFilter
+	tmp     Limits // the tmpfs sizes /tmp and /work were mounted with
+}
+
+// prepareRun mounts fresh /tmp and /work, enters a cgroup namespace rooted
+// at the run's cgroup, drops capabilities from the bounding set, sets
+// no_new_privs, and readies the Landlock ruleset and the seccomp filter. All
+// of it is on this locked thread, from which the program will be forked.
+func prepareRun(s setupMsg) (prepared, string, error) {
+	p := prepared{ruleset: -1, tmp: Limits{}.WithDefaults()}
 	for _, d := range []string{"/tmp", WorkDir} {
-		opts := fmt.Sprintf("size=%d,nr_inodes=%d,mode=0755,uid=%d,gid=%d",
-			l.TmpSize, l.TmpInodes, payloadUID, payloadUID)
-		if d == "/tmp" {
-			opts += ",mode=1777"
+		if err := unix.Mount("tmpfs", d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV,
+			tmpOptions(d, p.tmp)); err != nil {
+			return p, "mount " + d, err
 		}
-		if err := unix.Mount("tmpfs", d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
-			return 0, "mount " + d, err
+	}
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return p, "enter cgroup namespace", err
+	}
+	if err := dropBounding(); err != nil {
+		return p, "drop capabilities", err
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return p, "set no_new_privs", err
+	}
+	if s.Landlock > 0 {
+		fd, err := landlockRuleset(s.Landlock)
+		if err != nil {
+			return p, "landlock", err
+		}
+		p.ruleset = fd
+	}
+	filter, err := compile(Policy(), auditArch, x32Bit)
+	if err != nil {
+		return p, "seccomp", err
+	}
+	p.filter = filter
+	return p, "", nil
+}
+
+func tmpOptions(dir string, l Limits) string {
+	mode := "0755"
+	if dir == "/tmp" {
+		mode = "1777"
+	}
+	return fmt.Sprintf("size=%d,nr_inodes=%d,mode=%s,uid=%d,gid=%d",
+		l.TmpSize, l.TmpInodes, mode, payloadUID, payloadUID)
+}
+
+// startPayload finishes the run's setup with the job's limits and files,
+// restricts this thread last, and starts the program.
+func startPayload(job jobMsg, p prepared) (int, string, error) {
+	l := job.Limits
+	if l.TmpSize != p.tmp.TmpSize || l.TmpInodes != p.tmp.TmpInodes {
+		for _, d := range []string{"/tmp", WorkDir} {
+			if err := unix.Mount("", d, "", unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV,
+				tmpOptions(d, l)); err != nil {
+				return 0, "size " + d, err
+			}
 		}
 	}
 	if err := writeFiles(job.Files); err != nil {
 		return 0, "write files", err
 	}
-	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-		return 0, "enter cgroup namespace", err
-	}
 	if err := setRlimits(l, job.NoCgroup); err != nil {
 		return 0, "set rlimits", err
 	}
-	if err := dropBounding(); err != nil {
-		return 0, "drop capabilities", err
-	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return 0, "set no_new_privs", err
-	}
-	if job.Landlock > 0 {
-		if err := restrictLandlock(job.Landlock); err != nil {
+	if p.ruleset >= 0 {
+		if err := landlockRestrict(p.ruleset); err != nil {
 			return 0, "landlock", err
 		}
 	}
 	if job.Seccomp {
-		if err := installSeccomp(); err != nil {
+		if err := installSeccomp(p.filter); err != nil {
 			return 0, "seccomp", err
 		}
 	}
@@ -310,14 +355,14 @@ func startPayload(job jobMsg) (int, string, error) {
 			},
 		},
 	}
-	p, err := os.StartProcess(job.Args[0], job.Args, attr)
+	proc, err := os.StartProcess(job.Args[0], job.Args, attr)
 	if err != nil {
 		return 0, "start program", err
 	}
 	os.Stdin.Close()
 	os.Stdout.Close()
 	os.Stderr.Close()
-	return p.Pid, "", nil
+	return proc.Pid, "", nil
 }
 
 func writeFiles(files []File) error {

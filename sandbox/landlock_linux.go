@@ -32,11 +32,11 @@ func landlockABI() int {
 	return int(v)
 }
 
-// restrictLandlock confines the calling thread, and so the program forked
-// from it: read and execute everywhere, write only below /tmp and the working
-// directory and to the device nodes; on ABI 4+ no TCP at all, on ABI 6+ no
-// abstract unix sockets or signals outside the sandbox.
-func restrictLandlock(abi int) error {
+// landlockRuleset builds the ruleset for the program: read and execute
+// everywhere, write only below /tmp and the working directory and to the
+// device nodes; on ABI 4+ no TCP at all, on ABI 6+ no abstract unix sockets
+// or signals outside the sandbox. It returns the ruleset's fd.
+func landlockRuleset(abi int) (int, error) {
 	fs := uint64(llAllFSv1)
 	if abi >= 2 {
 		fs |= llRefer
@@ -56,11 +56,10 @@ func restrictLandlock(abi int) error {
 		attr.scoped, size = llScopeAll, 24
 	}
 	rfd, _, errno := unix.RawSyscall(unix.SYS_LANDLOCK_CREATE_RULESET,
-		uintptr(unsafe.Pointer(&attr)), size, 0)
+		uintptr(unsafe.Pointer(&attr)), size, 0) // the fd is close-on-exec
 	if errno != 0 {
-		return fmt.Errorf("create ruleset: %w", errno)
+		return -1, fmt.Errorf("create ruleset: %w", errno)
 	}
-	defer unix.Close(int(rfd))
 	read := uint64(llExecute | llReadFile | llReadDir)
 	rules := []struct {
 		path   string
@@ -76,10 +75,18 @@ func restrictLandlock(abi int) error {
 	}
 	for _, r := range rules {
 		if err := addPathRule(int(rfd), r.path, r.access&fs); err != nil {
-			return err
+			unix.Close(int(rfd))
+			return -1, err
 		}
 	}
-	_, _, errno = unix.RawSyscall(unix.SYS_LANDLOCK_RESTRICT_SELF, rfd, 0, 0)
+	return int(rfd), nil
+}
+
+// landlockRestrict confines the calling thread, and so the program forked
+// from it, with the ruleset, and closes it.
+func landlockRestrict(rfd int) error {
+	defer unix.Close(rfd)
+	_, _, errno := unix.RawSyscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(rfd), 0, 0)
 	if errno != 0 {
 		return fmt.Errorf("restrict self: %w", errno)
 	}

@@ -17,6 +17,7 @@ const initEnv = "BULWARK_SANDBOX_INIT"
 type setupMsg struct {
 	Mounts   []mountMsg
 	Symlinks [][2]string // link path, target
+	Landlock int         // Landlock ABI to use; zero means none
 }
 
 // mountMsg is one bind: the n-th passed fd goes to Target.
@@ -32,7 +33,6 @@ type jobMsg struct {
 	Files    []File
 	Limits   Limits
 	Seccomp  bool
-	Landlock int  // Landlock ABI to use; zero means none
 	NoCgroup bool // apply process and address-space rlimits instead
 }
 

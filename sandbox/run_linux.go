@@ -139,6 +139,7 @@ func start(binds []Bind) (_ *sandbox, err error) {
 			return nil, &SetupError{"join cgroup", err}
 		}
 	}
+	mounts.setup.Landlock = caps.LandlockABI
 	if err := json.NewEncoder(sb.ctl).Encode(mounts.setup); err != nil {
 		return nil, &SetupError{"send setup", err}
 	}
@@ -237,7 +238,7 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 		env = DefaultEnv
 	}
 	job := jobMsg{Args: spec.Args, Env: env, Files: spec.Files, Limits: l,
-		Seccomp: !spec.UnsafeNoSeccomp, Landlock: Probe().LandlockABI, NoCgroup: sb.cg == nil}
+		Seccomp: !spec.UnsafeNoSeccomp, NoCgroup: sb.cg == nil}
 	var baseKB int64
 	if sb.cg != nil {
 		sb.cg.resetPeak()

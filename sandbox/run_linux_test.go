@@ -67,3 +67,21 @@ func asSetup(err error, se **sandbox.SetupError) bool {
 	*se = e
 	return ok
 }
+
+func TestTmpLimits(t *testing.T) {
+	needSandbox(t)
+	res, err := sandbox.Run(context.Background(), sandbox.Spec{
+		Args: []string{"/bin/sh", "-c", "dd if=/dev/zero of=/tmp/x bs=4096 count=1024 " +
+			"2>/dev/null; wc -c < /tmp/x; i=0; while touch /work/f$i 2>/dev/null; " +
+			"do i=$((i+1)); done; echo $i"},
+		Binds:  shBinds,
+		Limits: sandbox.Limits{CPU: 2 * time.Second, TmpSize: 1 << 20, TmpInodes: 50},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The inode limit counts the root directory of the tmpfs too.
+	if got := string(res.Stdout); got != "1048576\n49\n" {
+		t.Errorf("stdout %q (stderr %q), want a 1 MiB file and 49 files", got, res.Stderr)
+	}
+}
