@@ -28,6 +28,9 @@ type Config struct {
 	TLSKey    string `yaml:"tls_key" toml:"tls_key"`
 	BodyLimit int64  `yaml:"body_limit" toml:"body_limit"` // bytes per request body
 	RedisURL  string `yaml:"redis_url" toml:"redis_url"`
+	// RedisPrefix starts every key bulwark writes, so several deployments
+	// can share one Redis.
+	RedisPrefix string `yaml:"redis_prefix" toml:"redis_prefix"`
 
 	// TrustedOrigins are scheme://host[:port] values allowed to make
 	// cross-origin unsafe requests.
@@ -144,18 +147,19 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		Env:        "development",
-		DataDir:    "data",
-		LogFile:    "logs/api.log",
-		LogLevel:   "info",
-		BodyLimit:  1 << 20,
-		LoginPath:  "/api/auth/login",
-		LogoutPath: "/api/auth/logout",
-		Input:      InputConfig{ChatContext: "chat", ProxyContext: "chat"},
-		Scripts:    ScriptsConfig{Enabled: true},
-		RateLimits: defaultRateLimits(),
-		Signing:    SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
+		Addr:        "127.0.0.1:8080",
+		Env:         "development",
+		DataDir:     "data",
+		LogFile:     "logs/api.log",
+		LogLevel:    "info",
+		BodyLimit:   1 << 20,
+		LoginPath:   "/api/auth/login",
+		LogoutPath:  "/api/auth/logout",
+		RedisPrefix: "bulwark:",
+		Input:       InputConfig{ChatContext: "chat", ProxyContext: "chat"},
+		Scripts:     ScriptsConfig{Enabled: true},
+		RateLimits:  defaultRateLimits(),
+		Signing:     SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
 		Session: SessionConfig{
 			CookieName:      "bulwark_session",
 			IdleTimeout:     Duration(30 * time.Minute),

@@ -70,7 +70,7 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 		rdb = redis.NewClient(opt)
 		srv.closers = append(srv.closers, rdb.Close)
-		d.Limiter = ratelimit.NewRedis(rdb, "bulwark:rl:")
+		d.Limiter = ratelimit.NewRedis(rdb, cfg.RedisPrefix+"rl:")
 		d.Health = func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
 	}
 	store, err := openStore(cfg, rdb)
@@ -93,7 +93,7 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 	}
 	var failures ratelimit.Failures = &ratelimit.MemoryFailures{}
 	if rdb != nil {
-		failures = ratelimit.NewRedisFailures(rdb, "bulwark:login:")
+		failures = ratelimit.NewRedisFailures(rdb, cfg.RedisPrefix+"login:")
 	}
 	d.Logins = &ratelimit.Login{Store: failures}
 
@@ -170,7 +170,7 @@ func openStore(cfg Config, rdb redis.UniversalClient) (session.Store, error) {
 	case "memory":
 		return session.NewMemoryStore(), nil
 	case "redis":
-		return session.NewRedisStore(rdb, "bulwark:session:"), nil
+		return session.NewRedisStore(rdb, cfg.RedisPrefix+"session:"), nil
 	default:
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
