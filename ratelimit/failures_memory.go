@@ -111,3 +111,5 @@ func (m *MemoryFailures) Len() int {
 	defer m.mu.Unlock()
 	return len(m.entries)
 }
+
+var _ Failures = (*MemoryFailures)(nil)

@@ -81,3 +81,5 @@ func (rf *RedisFailures) Reset(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+var _ Failures = (*RedisFailures)(nil)

@@ -125,3 +125,5 @@ func (m *Memory) Len() int {
 	}
 	return n
 }
+
+var _ Limiter = (*Memory)(nil)

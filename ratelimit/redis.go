@@ -70,3 +70,5 @@ func (rl *Redis) Allow(ctx context.Context, key string, l Limit) (Decision, erro
 		ResetAfter: time.Duration(vals[3]) * time.Microsecond,
 	}, nil
 }
+
+var _ Limiter = (*Redis)(nil)

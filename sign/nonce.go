@@ -104,3 +104,8 @@ func (rn *RedisNonces) Claim(ctx context.Context, nonce string, ttl time.Duratio
 	}
 	return ok, nil
 }
+
+var (
+	_ NonceStore = (*MemoryNonces)(nil)
+	_ NonceStore = (*RedisNonces)(nil)
+)

@@ -248,3 +248,5 @@ func allBytes(s string, ok func(byte) bool) bool {
 	}
 	return true
 }
+
+var _ Keyring = Keys(nil)
