@@ -6,9 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -177,14 +179,35 @@ func TestGoSignForeignVerifies(t *testing.T) {
 		OK     bool   `json:"ok"`
 		Reason string `json:"reason"`
 	}
+	// Further refusals, checked after the good and the bad requests: the
+	// first good request again, one without its nonce, one under a key id
+	// the verifier does not know.
+	noNonce := good[1]
+	noNonce.Headers = maps.Clone(noNonce.Headers)
+	delete(noNonce.Headers, sign.HeaderNonce)
+	other := httptest.NewRequest("GET", "/", nil)
+	if err := sign.Sign(other, "svc-9", key); err != nil {
+		t.Fatal(err)
+	}
+	unknown := wireRequest{Method: "GET", Target: "/", Headers: map[string]string{}}
+	for k := range other.Header {
+		unknown.Headers[k] = other.Header.Get(k)
+	}
+	extra := []wireRequest{good[0], noNonce, unknown}
+	extraReasons := []string{"replayed", "missing", "unknown_key"}
 	for name, argv := range interpreters(t) {
 		t.Run(name, func(t *testing.T) {
-			in := jsonLines(t, append(append([]wireRequest{}, good...), bad...))
+			in := jsonLines(t, slices.Concat(good, bad, extra))
 			out, code := run(t, argv, in, "verify", "--key", "svc-1="+hex.EncodeToString(key))
 			if code != 1 {
 				t.Errorf("verify exited %d, want 1 (some requests tampered)", code)
 			}
-			verdicts := decodeLines[verdict](t, out, 2*len(crossCases))
+			verdicts := decodeLines[verdict](t, out, 2*len(crossCases)+len(extra))
+			for i, want := range extraReasons {
+				if v := verdicts[2*len(crossCases)+i]; v.OK || v.Reason != want {
+					t.Errorf("%s: extra request %d: %+v, want %s", name, i, v, want)
+				}
+			}
 			for i, tc := range crossCases {
 				t.Run(tc.name, func(t *testing.T) {
 					if v := verdicts[i]; !v.OK {
