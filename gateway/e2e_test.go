@@ -47,11 +47,11 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Skip("starts Chromium; run without -short")
 	}
 	chrome := chromiumPath(t)
-	base, serverLog := startE2EServer(t, true)
-	b := newBrowser(t, chrome, base)
+	srv := startE2EServer(t, true)
+	b := newBrowser(t, chrome, srv.base)
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("gateway log:\n%s", serverLog)
+			t.Logf("gateway log:\n%s", srv.log)
 		}
 	})
 
@@ -94,10 +94,17 @@ func chromiumPath(t *testing.T) string {
 	return p
 }
 
+// e2eServer is a running gateway.
+type e2eServer struct {
+	base     string      // http://127.0.0.1:port
+	log      *syncBuffer // the gateway's log
+	shutdown func(context.Context) error
+}
+
 // startE2EServer runs a demo-mode gateway, with the web pages, on a loopback
-// port and returns its base URL and its log. With scripts, it starts the
-// sandbox pool for POST /api/scripts/run.
-func startE2EServer(t *testing.T, scripts bool) (string, *syncBuffer) {
+// port until the test ends. With scripts, it starts the sandbox pool for
+// POST /api/scripts/run.
+func startE2EServer(t *testing.T, scripts bool) *e2eServer {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := gateway.DefaultConfig()
@@ -130,17 +137,26 @@ func startE2EServer(t *testing.T, scripts bool) (string, *syncBuffer) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	var once sync.Once
+	var shutErr error
+	e := &e2eServer{base: "http://" + ln.Addr().String(), log: logs}
+	e.shutdown = func(ctx context.Context) error {
+		once.Do(func() {
+			shutErr = srv.Shutdown(ctx)
+			if err := <-done; err != nil && shutErr == nil {
+				shutErr = fmt.Errorf("serve: %w", err)
+			}
+		})
+		return shutErr
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
+		if err := e.shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
 	})
-	return "http://" + ln.Addr().String(), logs
+	return e
 }
 
 // browser is one Chromium tab and what went wrong in it.
@@ -760,7 +776,7 @@ type dashEvent struct {
 }
 
 func TestDashboardNeedsSession(t *testing.T) {
-	base, _ := startE2EServer(t, false)
+	base := startE2EServer(t, false).base
 	for _, path := range []string{"/api/dashboard/summary", "/api/dashboard/events",
 		"/api/dashboard/stream", "/api/dashboard/host"} {
 		t.Run(path, func(t *testing.T) {
@@ -779,7 +795,7 @@ func TestDashboardNeedsSession(t *testing.T) {
 }
 
 func TestDashboardSummary(t *testing.T) {
-	base, _ := startE2EServer(t, false)
+	base := startE2EServer(t, false).base
 	c := newAPIClient(t, base)
 	// A blocked message, a request without a token and a failed login.
 	st := c.call("POST", "/api/chat", map[string]string{"message": sqliText}, nil)
@@ -850,7 +866,7 @@ func TestDashboardSummary(t *testing.T) {
 }
 
 func TestDashboardEvents(t *testing.T) {
-	base, _ := startE2EServer(t, false)
+	base := startE2EServer(t, false).base
 	c := newAPIClient(t, base)
 	for _, u := range []string{"eve", "frank", "grace"} {
 		failLogin(t, base, u)
@@ -879,7 +895,7 @@ func TestDashboardEvents(t *testing.T) {
 }
 
 func TestDashboardStream(t *testing.T) {
-	base, _ := startE2EServer(t, false)
+	base := startE2EServer(t, false).base
 	c := newAPIClient(t, base)
 	failLogin(t, base, "first")
 
@@ -953,7 +969,7 @@ func readSSE(t *testing.T, r *bufio.Reader, n int) []dashEvent {
 }
 
 func TestDashboardHost(t *testing.T) {
-	base, _ := startE2EServer(t, false)
+	base := startE2EServer(t, false).base
 	c := newAPIClient(t, base)
 	var h struct {
 		Mode        string          `json:"mode"`
@@ -997,5 +1013,30 @@ func TestDashboardHost(t *testing.T) {
 	}
 	for name := range want {
 		t.Errorf("protection %s not listed", name)
+	}
+}
+
+// TestDashboardStreamEndsOnShutdown checks that an open event stream does
+// not hold up a graceful shutdown until its deadline.
+func TestDashboardStreamEndsOnShutdown(t *testing.T) {
+	srv := startE2EServer(t, false)
+	c := newAPIClient(t, srv.base)
+	res, err := c.hc.Get(srv.base + "/api/dashboard/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := bufio.NewReader(res.Body)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "retry:") {
+		t.Fatalf("first line %q, %v; want retry:", line, err)
+	}
+	// Well below the stream's 10 s heartbeat, when it checks its session.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := srv.shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with an open stream: %v", err)
+	}
+	if rest, err := io.ReadAll(r); err != nil {
+		t.Errorf("stream after shutdown: %q, %v; want a clean end", rest, err)
 	}
 }
