@@ -22,11 +22,12 @@ import (
 
 	"github.com/bulwarkhq/bulwark/auth"
 	"github.com/bulwarkhq/bulwark/gateway"
+	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/web"
 )
 
-// minProductionKey is the shortest SESSION_SECRET_KEY production accepts.
-const minProductionKey = 32
+// minKeyLen is the shortest SESSION_SECRET_KEY accepted.
+const minKeyLen = session.MinKeyLen
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sf := newServeFlags(stderr)
@@ -163,12 +164,9 @@ func sessionKeys(cfg gateway.Config, lookup func(string) (string, bool), log *sl
 	}
 	key, _ := lookup("SESSION_SECRET_KEY")
 	if key != "" {
-		if cfg.Production() && len(key) < minProductionKey {
-			return nil, nil, hinted{fmt.Errorf("SESSION_SECRET_KEY is %d bytes; production needs at least %d",
-				len(key), minProductionKey), "generate one with: openssl rand -hex 32"}
-		}
-		if len(key) < minProductionKey {
-			log.Warn("SESSION_SECRET_KEY is short; production needs at least 32 bytes", "key_bytes", len(key))
+		if len(key) < minKeyLen {
+			return nil, nil, hinted{fmt.Errorf("SESSION_SECRET_KEY is %d bytes; it needs at least %d",
+				len(key), minKeyLen), "generate one with: openssl rand -hex 32"}
 		}
 		return []byte(key), previous, nil
 	}
@@ -181,9 +179,9 @@ func sessionKeys(cfg gateway.Config, lookup func(string) (string, bool), log *sl
 	switch {
 	case err == nil:
 		b = []byte(strings.TrimSpace(string(b)))
-		if len(b) < minProductionKey {
+		if len(b) < minKeyLen {
 			return nil, nil, fmt.Errorf("generated key %s is shorter than %d bytes: delete it to make a new one",
-				path, minProductionKey)
+				path, minKeyLen)
 		}
 	case errors.Is(err, os.ErrNotExist):
 		var raw [32]byte
