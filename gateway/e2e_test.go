@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/bulwarkhq/bulwark/auth"
 	"github.com/bulwarkhq/bulwark/gateway"
@@ -383,7 +384,11 @@ func send(t *testing.T, b *browser, text string) {
 }
 
 func testChat(t *testing.T, b *browser) {
-	send(t, b, "What is a good way to learn Go?")
+	// Typed on the keyboard and sent with Enter, as a person would.
+	n := eval[int](t, b, `document.querySelectorAll("#messages li").length`)
+	b.do(t, "type a message and press Enter",
+		chromedp.SendKeys(chromedp.ID("message"), "What is a good way to learn Go?"+kb.Enter),
+		waitJS(fmt.Sprintf(`document.querySelectorAll("#messages li").length >= %d`, n+2)))
 	class := eval[string](t, b, lastMessage+`.className`)
 	if class != "msg assistant" {
 		t.Fatalf("answer is %q, want an assistant reply; text: %s", class,

@@ -67,6 +67,8 @@ var (
 	styleAttr    = regexp.MustCompile(`(?is)<[^>]+\sstyle\s*=`)
 	eventAttr    = regexp.MustCompile(`(?is)<[^>]+\son[a-z]+\s*=`)
 	jsURL        = regexp.MustCompile(`(?i)javascript:`)
+	labelFor     = regexp.MustCompile(`(?i)<label\s[^>]*\bfor="([^"]+)"`)
+	control      = regexp.MustCompile(`(?i)<(?:input|select|textarea)\s[^>]*\bid="([^"]+)"[^>]*>`)
 	srcRef       = regexp.MustCompile(`(?i)\s(?:src|href)="([^"]*)"`)
 	unsafeJS     = regexp.MustCompile(`\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|` +
 		`document\.write|\beval\(|new Function\(|setAttribute\('style'`)
@@ -108,8 +110,8 @@ func TestPagesKeepTheCSP(t *testing.T) {
 	}
 }
 
-// checkHTML lists what in an HTML page breaks or weakens the policy; refs
-// are resolved in files.
+// checkHTML lists what in an HTML page breaks or weakens the policy, and
+// form controls without a label; refs are resolved in files.
 func checkHTML(files fs.FS, src string) []string {
 	var bad []string
 	for _, c := range []struct {
@@ -124,6 +126,15 @@ func checkHTML(files fs.FS, src string) []string {
 	} {
 		if m := c.re.FindString(src); m != "" {
 			bad = append(bad, fmt.Sprintf("%s: %q", c.what, m))
+		}
+	}
+	labels := map[string]bool{}
+	for _, m := range labelFor.FindAllStringSubmatch(src, -1) {
+		labels[m[1]] = true
+	}
+	for _, m := range control.FindAllStringSubmatch(src, -1) {
+		if !strings.Contains(m[0], `type="hidden"`) && !labels[m[1]] {
+			bad = append(bad, "form control without a label: "+m[1])
 		}
 	}
 	for _, tag := range scriptTag.FindAllString(src, -1) {
@@ -163,6 +174,8 @@ func TestCheckHTMLCatches(t *testing.T) {
 		{"script from a CDN", `<script src="https://cdn.example/x.js"></script>`, 2},
 		{"protocol-relative", `<link rel="stylesheet" href="//cdn.example/x.css">`, 1},
 		{"missing file", `<script src="/b.js"></script>`, 1},
+		{"labelled field", `<label for="n">Name</label><input id="n" name="n">`, 0},
+		{"field without label", `<input id="n" name="n"><label for="m">M</label>`, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
