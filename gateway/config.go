@@ -50,6 +50,7 @@ type Config struct {
 	Scripts    ScriptsConfig   `yaml:"scripts" toml:"scripts"`
 	RateLimits RateLimitConfig `yaml:"rate_limits" toml:"rate_limits"`
 	Signing    SigningConfig   `yaml:"signing" toml:"signing"`
+	WAF        WAFConfig       `yaml:"waf" toml:"waf"`
 	Input      InputConfig     `yaml:"input" toml:"input"`
 	Intent     IntentConfig    `yaml:"intent" toml:"intent"`
 }
@@ -60,6 +61,14 @@ type Config struct {
 type SigningConfig struct {
 	KeyID  string `yaml:"key_id" toml:"key_id"`   // empty = no signing
 	KeyEnv string `yaml:"key_env" toml:"key_env"` // default BULWARK_SIGNING_KEY
+}
+
+// WAFConfig switches on the OWASP Core Rule Set through Coraza, in front of
+// bulwark's own layers. It is off by default: the CRS blocks much ordinary
+// chat (see docs/validate.md).
+type WAFConfig struct {
+	Rules    string `yaml:"rules" toml:"rules"`       // "off" or "crs"
+	Paranoia int    `yaml:"paranoia" toml:"paranoia"` // CRS paranoia level 1..4
 }
 
 // ScriptsConfig configures POST /api/scripts/run and its sandbox pool.
@@ -283,6 +292,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.RateLimits.validate(bad)
+	if c.WAF.Rules != "off" && c.WAF.Rules != "crs" {
+		bad("waf.rules", "want off or crs, got %q", c.WAF.Rules)
+	}
+	if c.WAF.Paranoia < 1 || c.WAF.Paranoia > 4 {
+		bad("waf.paranoia", "want 1 to 4, got %d", c.WAF.Paranoia)
+	}
 	if c.Signing.KeyID != "" && c.Upstream == "" {
 		bad("signing.key_id", "signing applies to forwarded requests: set upstream too")
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/bulwarkhq/bulwark/script"
 	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/validate"
+	"github.com/bulwarkhq/bulwark/waf"
 )
 
 // Deps are the parts the gateway is built from. Sessions, CSRF and Origins
@@ -53,6 +54,8 @@ type Deps struct {
 	Health func(ctx context.Context) error
 	// SigningKey signs forwarded requests when Config.Signing.KeyID is set.
 	SigningKey []byte
+	// WAF runs the Core Rule Set before bulwark's own layers; nil = off.
+	WAF *waf.WAF
 }
 
 // ScriptRunner runs untrusted scripts in the sandbox; *script.Runner is one.
@@ -159,14 +162,16 @@ func (g *Gateway) routes() {
 //     answer below, errors included, is logged and counted once;
 //  2. secure: security headers and the body limit, before anything reads a
 //     body;
-//  3. origins: cross-origin unsafe requests are refused before any session
+//  3. the optional WAF (Core Rule Set), on every request, before anything
+//     else looks at its content;
+//  4. origins: cross-origin unsafe requests are refused before any session
 //     or credential is looked at (login included);
-//  4. sessions: the sealed cookie is opened and checked against the store;
-//  5. limits: rate limits by client address, session and route, once the
+//  5. sessions: the sealed cookie is opened and checked against the store;
+//  6. limits: rate limits by client address, session and route, once the
 //     session is known and before any costly work;
-//  6. tokens: unsafe methods need the session's CSRF token (except login,
-//     which has no session yet and is covered by 3);
-//  7. the routes, where the detection layers run on the decoded body.
+//  7. tokens: unsafe methods need the session's CSRF token (except login,
+//     which has no session yet and is covered by 4);
+//  8. the routes, where the detection layers run on the decoded body.
 func (g *Gateway) Handler() http.Handler {
 	var h http.Handler = g.mux
 	h = g.route(h)
@@ -174,6 +179,9 @@ func (g *Gateway) Handler() http.Handler {
 	h = g.limits(h)
 	h = g.sessions(h)
 	h = g.origins(h)
+	if g.d.WAF != nil {
+		h = g.d.WAF.Handler(h, g.wafDeny)
+	}
 	h = g.secure(h)
 	h = g.observe(h)
 	return h
@@ -269,6 +277,18 @@ func (g *Gateway) csrfDeny(w http.ResponseWriter, r *http.Request, err error) {
 		"path", r.URL.Path, "remote_addr", r.RemoteAddr, "origin", r.Header.Get("Origin"),
 		"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 	g.deny(w, r, &httpjson.Error{Status: http.StatusForbidden, Msg: msg, Reason: reason})
+}
+
+// wafDeny answers a request the Core Rule Set blocked like any input-layer
+// block: 400 JSON with the layer and the rule.
+func (g *Gateway) wafDeny(w http.ResponseWriter, r *http.Request, ruleID int, msg string) {
+	kind := fmt.Sprintf("crs-%d", ruleID)
+	g.metrics.Blocks.WithLabelValues("waf", kind, "block").Inc()
+	g.events.add(Event{Type: "block", Layer: "waf", Kind: kind, Detail: msg, Path: r.URL.Path, ReqID: info(r).id})
+	g.log.Info("input validation failed (WAF rule)", "req_id", info(r).id, "layer", "waf", "rule_id", ruleID,
+		"detail", msg, "path", r.URL.Path, "remote_addr", r.RemoteAddr)
+	g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "request blocked by the WAF: " + msg,
+		Reason: "waf", Layer: "waf", Kind: kind})
 }
 
 // Drain makes /healthz answer 503 so load balancers stop sending requests

@@ -71,3 +71,16 @@ func TestProxySignsForwardedRequests(t *testing.T) {
 		t.Errorf("backend verified %d and refused %d requests, want 3 and 0", verified, refused)
 	}
 }
+
+func TestWAF(t *testing.T) {
+	e := newEnv(t, withConfig(func(c *Config) { c.WAF = WAFConfig{Rules: "crs", Paranoia: 1} }))
+	c := e.client()
+	c.login("alice")
+	a := c.do("GET", "/api/auth/csrf?q=%3Cscript%3Ealert(1)%3C/script%3E", nil, nil)
+	if a.status != 400 || a.str("layer") != "waf" {
+		t.Fatalf("XSS in the query = %d %s, want 400 from the WAF", a.status, a.raw)
+	}
+	if a := c.chat("What is the capital of France?"); a.status != 200 {
+		t.Fatalf("plain chat through the WAF = %d %s", a.status, a.raw)
+	}
+}

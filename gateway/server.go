@@ -21,6 +21,7 @@ import (
 	"github.com/bulwarkhq/bulwark/script"
 	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/validate"
+	"github.com/bulwarkhq/bulwark/waf"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -107,6 +108,11 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 		return nil, fmt.Errorf("input layer: %v", err)
 	}
 	d.Input = input
+	if cfg.WAF.Rules == "crs" {
+		if d.WAF, err = waf.New(cfg.WAF.Paranoia); err != nil {
+			return nil, fmt.Errorf("waf: %v", err)
+		}
+	}
 	if cfg.Scripts.Enabled {
 		d.Scripts = srv.openScripts(cfg.Scripts, d.Logger)
 	}

@@ -222,6 +222,16 @@ var flagBindings = []struct {
 	{"redis", "redis_url", "Redis URL for shared state (redis://127.0.0.1:6379/0)",
 		setString(func(c *gateway.Config) *string { return &c.RedisURL })},
 	{"session-store", "session.store", "bolt, memory or redis", setString(func(c *gateway.Config) *string { return &c.Session.Store })},
+	{"waf", "waf.rules", "optional WAF in front of the layers: off or crs (OWASP Core Rule Set)",
+		setString(func(c *gateway.Config) *string { return &c.WAF.Rules })},
+	{"waf-paranoia", "waf.paranoia", "Core Rule Set paranoia level, 1 to 4", func(c *gateway.Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("want 1 to 4, got %q", v)
+		}
+		c.WAF.Paranoia = n
+		return nil
+	}},
 }
 
 func newServeFlags(stderr io.Writer) *serveFlags {
