@@ -18,12 +18,17 @@ func TestMain(m *testing.M) {
 	if sandbox.IsInit() {
 		sandbox.InitMain()
 	}
+	mountsBefore := mountCount()
 	code := m.Run()
 	if shared != nil {
 		if err := shared.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}
+	}
+	if code == 0 && mountCount() != mountsBefore {
+		fmt.Fprintln(os.Stderr, "sandbox leftovers: the host's mount table changed")
+		code = 1
 	}
 	if code == 0 && os.Geteuid() == 0 {
 		if err := leftovers(false); err != nil {
@@ -103,4 +108,11 @@ func descends(pid string, ancestor int) bool {
 		}
 	}
 	return false
+}
+
+// mountCount counts the mounts the test process sees: sandboxes mount only
+// in their own namespaces, so it must not change.
+func mountCount() int {
+	b, _ := os.ReadFile("/proc/self/mountinfo")
+	return strings.Count(string(b), "\n")
 }
