@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -21,7 +22,8 @@ import (
 // only the other, so neither is believed and the direct peer is returned.
 //
 // Addresses come back without zone and with IPv4-mapped IPv6 addresses
-// unmapped, so give trusted IPv4 prefixes in IPv4 form. The result is the
+// unmapped, so give trusted IPv4 prefixes in IPv4 form ([ParseTrusted]
+// does). The result is the
 // zero netip.Addr when RemoteAddr holds no IP address (a Unix socket).
 func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	peer := parseNode(r.RemoteAddr)
@@ -43,6 +45,34 @@ func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
 		return walk(peer, trusted, forwardedFor(fwd))
 	}
 	return peer
+}
+
+// ParseTrusted parses a list of trusted proxies for [ClientIP], each a
+// prefix ("10.0.0.0/8", "fd00::/8") or a single address ("10.0.0.7"). IPv4
+// addresses written in IPv4-mapped IPv6 form are unmapped.
+func ParseTrusted(list []string) ([]netip.Prefix, error) {
+	prefixes := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("parse trusted proxy %q: %w", s, err)
+			}
+			a = a.Unmap()
+			prefixes = append(prefixes, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("parse trusted proxy %q: %w", s, err)
+		}
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		prefixes = append(prefixes, p.Masked())
+	}
+	return prefixes, nil
 }
 
 // AddrKey returns the key to count a client address under: the address for

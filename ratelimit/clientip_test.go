@@ -3,6 +3,7 @@ package ratelimit_test
 import (
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/ratelimit"
@@ -82,6 +83,39 @@ func TestClientIP(t *testing.T) {
 			}
 			if got := ratelimit.ClientIP(r, trusted).String(); got != tt.want {
 				t.Fatalf("ClientIP() = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseTrusted(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want string // prefixes joined by spaces, or "error"
+	}{
+		{"prefixes", []string{"10.0.0.0/8", "fd00::/8"}, "10.0.0.0/8 fd00::/8"},
+		{"single addresses", []string{"10.0.0.7", " 2001:db8::1 "}, "10.0.0.7/32 2001:db8::1/128"},
+		{"host bits cleared", []string{"192.168.1.77/24"}, "192.168.1.0/24"},
+		{"mapped forms unmapped", []string{"::ffff:10.0.0.7", "::ffff:10.0.0.0/104"},
+			"10.0.0.7/32 10.0.0.0/8"},
+		{"empty list", nil, ""},
+		{"garbage", []string{"10.0.0.0/8", "proxy.internal"}, "error"},
+		{"bad prefix length", []string{"10.0.0.0/33"}, "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps, err := ratelimit.ParseTrusted(tt.in)
+			got := "error"
+			if err == nil {
+				var parts []string
+				for _, p := range ps {
+					parts = append(parts, p.String())
+				}
+				got = strings.Join(parts, " ")
+			}
+			if got != tt.want {
+				t.Fatalf("ParseTrusted(%q) = %q (err %v), want %q", tt.in, got, err, tt.want)
 			}
 		})
 	}
