@@ -5,6 +5,7 @@ package script_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -178,4 +179,37 @@ func TestBusy(t *testing.T) {
 		t.Errorf("third run: %v, want ErrBusy", err)
 	}
 	wg.Wait()
+}
+
+func TestConcurrentRunsStayApart(t *testing.T) {
+	r := runner(t)
+	const n = 8
+	code := `import os, sys, time
+me = sys.stdin.read()
+open("/tmp/" + me, "w").close()
+time.sleep(0.2)
+print(sorted(os.listdir("/tmp")) == [me], len([d for d in os.listdir("/proc") if d.isdigit()]))
+`
+	var wg sync.WaitGroup
+	results := make([]script.Result, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = r.Run(context.Background(), script.Request{
+				Language: "python", Code: code, Stdin: fmt.Sprintf("run%d", i), TimeoutS: 5,
+			})
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Errorf("run %d: %v", i, errs[i])
+			continue
+		}
+		if res := results[i]; res.Status != "ok" || res.Stdout != "True 1\n" {
+			t.Errorf("run %d: %s %q %q", i, res.Status, res.Stdout, res.Stderr)
+		}
+	}
 }
