@@ -41,13 +41,19 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		}
 		i = j - 1
 	}
-	target := ""
 	whole := !strings.ContainsAny(strings.TrimSpace(s), " \n\t")
+	// A target counts in the path a climb leads to, or in a value that is
+	// one token; in running text it means nothing.
+	region := ""
+	switch {
+	case climbs > 0:
+		region = s[first:min(len(s), first+512)]
+	case whole || in.nul:
+		region = s[:min(len(s), 4096)]
+	}
+	target := ""
 	for _, f := range sensitiveFiles {
-		if climbs == 0 && !whole && !in.nul {
-			break // a target alone, in running text, means nothing
-		}
-		if strings.Contains(s, f) {
+		if region != "" && strings.Contains(region, f) {
 			target = f
 			break
 		}

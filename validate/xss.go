@@ -39,7 +39,7 @@ func detectXSS(in *input, c Context) (float64, string) {
 			tags++
 			end := tagEnd(s, i+1+len(name))
 			attrs := s[i+1+len(name) : end]
-			if len(strings.TrimSpace(attrs)) > 0 && nprobe < len(probe) {
+			if nprobe < len(probe) && riskyAttrs(attrs) {
 				probe[nprobe] = i
 				nprobe++
 			}
@@ -116,6 +116,22 @@ func detectXSS(in *input, c Context) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// riskyAttrs reports whether tag attributes hold anything that can load or
+// run content (URLs, styles, data, entities, backticks) and so deserve a
+// look by libinjection; class="row" does not.
+func riskyAttrs(attrs string) bool {
+	if strings.TrimSpace(attrs) == "" {
+		return false
+	}
+	for _, m := range []string{"src", "href", "style", "data", "action", "background", "xlink",
+		"xmlns", "content", "value", "`", "&#", "\\", "url", ":"} {
+		if strings.Contains(attrs, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // scriptRuns reports whether a <script> tag ending at s[end] would run
