@@ -169,6 +169,7 @@ func DefaultConfig() Config {
 		Scripts:     ScriptsConfig{Enabled: true},
 		RateLimits:  defaultRateLimits(),
 		Signing:     SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
+		WAF:         WAFConfig{Rules: "off", Paranoia: 1},
 		Session: SessionConfig{
 			CookieName:      "bulwark_session",
 			IdleTimeout:     Duration(30 * time.Minute),
