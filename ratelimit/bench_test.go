@@ -9,6 +9,8 @@ package ratelimit_test
 
 import (
 	"context"
+	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -62,5 +64,16 @@ func BenchmarkRedisAllow(b *testing.B) {
 		if _, err := rl.Allow(ctx, "bench", l); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func BenchmarkClientIP(b *testing.B) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.2:80"
+	r.Header.Set("X-Forwarded-For", "6.6.6.6, 198.51.100.9, 10.0.0.3")
+	b.ReportAllocs()
+	for b.Loop() {
+		ratelimit.ClientIP(r, trusted)
 	}
 }

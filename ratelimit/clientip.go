@@ -34,13 +34,13 @@ func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	fwd := r.Header.Values("Forwarded")
 	switch {
 	case len(xff) > 0 && len(fwd) > 0:
-		a := walk(peer, trusted, xffHops(xff))
+		a := walkXFF(peer, trusted, xff)
 		if b := walk(peer, trusted, forwardedFor(fwd)); a != b {
 			return peer
 		}
 		return a
 	case len(xff) > 0:
-		return walk(peer, trusted, xffHops(xff))
+		return walkXFF(peer, trusted, xff)
 	case len(fwd) > 0:
 		return walk(peer, trusted, forwardedFor(fwd))
 	}
@@ -100,27 +100,47 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 func walk(peer netip.Addr, trusted []netip.Prefix, hops []string) netip.Addr {
 	cur := peer
 	for i := len(hops) - 1; i >= 0; i-- {
-		a := parseNode(hops[i])
-		if !a.IsValid() {
+		var done bool
+		if cur, done = step(cur, trusted, hops[i]); done {
 			return cur
-		}
-		cur = a
-		if !isTrusted(a, trusted) {
-			return a
 		}
 	}
 	return cur
 }
 
-// xffHops splits X-Forwarded-For field lines into hops, left to right.
-func xffHops(lines []string) []string {
-	var hops []string
-	for _, line := range lines {
-		for h := range strings.SplitSeq(line, ",") {
-			hops = append(hops, h)
+// walkXFF walks the hops of X-Forwarded-For field lines from the right,
+// like walk, without building a list of them.
+func walkXFF(peer netip.Addr, trusted []netip.Prefix, lines []string) netip.Addr {
+	cur := peer
+	for i := len(lines) - 1; i >= 0; i-- {
+		line := lines[i]
+		for {
+			hop, rest, more := line, "", false
+			if j := strings.LastIndexByte(line, ','); j >= 0 {
+				hop, rest, more = line[j+1:], line[:j], true
+			}
+			var done bool
+			if cur, done = step(cur, trusted, hop); done {
+				return cur
+			}
+			if !more {
+				break
+			}
+			line = rest
 		}
 	}
-	return hops
+	return cur
+}
+
+// step takes the next hop to the left of cur. It returns the address the
+// walk has reached and whether the walk ends there: at an untrusted hop,
+// or at cur when hop does not parse.
+func step(cur netip.Addr, trusted []netip.Prefix, hop string) (netip.Addr, bool) {
+	a := parseNode(hop)
+	if !a.IsValid() {
+		return cur, true
+	}
+	return a, !isTrusted(a, trusted)
 }
 
 // parseNode parses an address as it appears in RemoteAddr or in a

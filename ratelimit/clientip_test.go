@@ -88,6 +88,31 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
+// TestClientIPAllocs keeps the per-request path free of allocations for
+// direct clients and for X-Forwarded-For chains.
+func TestClientIPAllocs(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	tests := []struct {
+		name, remote, xff string
+	}{
+		{"direct", "203.0.113.5:1234", ""},
+		{"through two proxies", "10.0.0.2:80", "6.6.6.6, 198.51.100.9, 10.0.0.3"},
+		{"IPv6 peer", "[2001:db8::1]:443", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.remote
+			if tt.xff != "" {
+				r.Header.Set("X-Forwarded-For", tt.xff)
+			}
+			if n := testing.AllocsPerRun(100, func() { ratelimit.ClientIP(r, trusted) }); n != 0 {
+				t.Fatalf("ClientIP allocates %v times, want 0", n)
+			}
+		})
+	}
+}
+
 func TestParseTrusted(t *testing.T) {
 	tests := []struct {
 		name string
