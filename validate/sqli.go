@@ -13,6 +13,10 @@ import (
 // only; scanning windows along long inputs would close that gap.
 const maxSQLScan = 16 << 10
 
+// maxLibinjection bounds the text given to libinjection, which allocates
+// per token: its fingerprint covers the first few tokens of a value anyway.
+const maxLibinjection = 2 << 10
+
 // sqlTok is one token of the light SQL tokenizer.
 type sqlTok struct {
 	kind byte   // 'w' word, 'n' number, 's' string, 'o' operator, 'p' punctuation
@@ -185,7 +189,7 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	// costliest step) is skipped there in chat.
 	weak := f.completeQuery || (f.words >= 4 && f.words > f.sqlWords)
 	if !weak || c == Strict {
-		if ok, fp := libinjection.IsSQLi(clip(in.dec, maxSQLScan)); ok {
+		if ok, fp := libinjection.IsSQLi(clip(in.dec, maxLibinjection)); ok {
 			score := 0.85
 			switch {
 			case weak:

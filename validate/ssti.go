@@ -2,6 +2,12 @@ package validate
 
 import "strings"
 
+// maxTemplateTags bounds how many template tags one text has judged, so a
+// text made of delimiters costs linear time with a small constant.
+// TODO: a payload after 64 harmless template tags is not seen; raising the
+// bound trades speed on hostile input for that case.
+const maxTemplateTags = 64
+
 // detectSSTI scores server-side template injection: template delimiters
 // ({{ }}, ${ }, #{ }, <%= %>, {% %}, *{ }) around an expression rather than a
 // plain name, especially one that walks object internals (__class__,
@@ -12,7 +18,8 @@ func detectSSTI(in *input, c Context) (float64, string) {
 	// next remembers, per closing delimiter, where it next occurs, so
 	// each is searched for once per stretch of text: linear overall.
 	next := map[string]int{}
-	for i := 0; i+1 < len(s); i++ {
+	tags := 0
+	for i := 0; i+1 < len(s) && tags < maxTemplateTags; i++ {
 		open, close := "", ""
 		switch {
 		case s[i] == '{' && (s[i+1] == '{' || s[i+1] == '%'):
@@ -31,6 +38,10 @@ func detectSSTI(in *input, c Context) (float64, string) {
 			continue
 		}
 		start := i + len(open)
+		if start < len(s) && strings.IndexByte("{%$#", s[start]) >= 0 {
+			continue // a run of delimiters ({{{{): judge the innermost
+		}
+		tags++
 		at, seen := next[close]
 		if !seen || at >= 0 && at < start {
 			at = strings.Index(s[start:], close)
@@ -42,13 +53,13 @@ func detectSSTI(in *input, c Context) (float64, string) {
 		body := s[start:]
 		end, closed := at-start, at >= 0 && at-start <= 4096
 		if !closed {
-			end = min(len(body), 256)
+			end = min(len(body), 64)
 		}
 		score, why := templateExpr(body[:end])
 		if !closed {
 			score -= 0.2
 		}
-		if score > 0 {
+		if score > 0 && h.beats(score) {
 			h.see(score, open+" "+why)
 		}
 		i += len(open) - 1
