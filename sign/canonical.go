@@ -25,6 +25,11 @@ const Algorithm = "BULWARK-HMAC-SHA256"
 //
 // rawPath and rawQuery are the path and query of the request target as
 // sent on the wire, still percent-encoded.
+//
+// TODO: no other header is signed, Content-Type included, because the
+// scheme had to stay simple enough to write in any language; if a backend
+// comes to act on a header, add a second version of the string (a new
+// Algorithm line) that lists signed headers, rather than change this one.
 func Canonical(keyID, timestamp, nonce, method, rawPath, rawQuery, bodySHA256 string) string {
 	return strings.Join([]string{
 		Algorithm, keyID, timestamp, nonce, method,
