@@ -208,6 +208,9 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	if f.dense != "" && !weak {
 		h.see(0.72, f.dense)
 	}
+	if c == Strict && h.score < 0.4 {
+		h.see(strictSQLSignal(s))
+	}
 	return h.score, h.detail
 }
 
@@ -707,6 +710,24 @@ func longHex(s string) string {
 		i = j
 	}
 	return ""
+}
+
+// strictSQLSignal scores what only strict context counts: an unbalanced
+// quote, a comment marker or a boolean operator inside what should be a
+// plain identifier or number.
+func strictSQLSignal(s string) (float64, string) {
+	switch {
+	case !quoteBalance(s):
+		return 0.4, "unbalanced quote"
+	case strings.Contains(s, "--") || strings.Contains(s, "/*") || strings.Contains(s, "#"):
+		return 0.35, "SQL comment marker"
+	}
+	for _, w := range []string{" or ", " and ", " xor ", "||", "&&"} {
+		if strings.Contains(s, w) && strings.ContainsAny(s, "0123456789'\"=") {
+			return 0.35, "boolean operator in a value"
+		}
+	}
+	return 0, ""
 }
 
 // endsInComment reports whether s ends with a SQL line comment (-- or #

@@ -65,6 +65,10 @@ func TestCheckKinds(t *testing.T) {
 		{"plain id strict", "order-12345", Strict, ""},
 		{"tag in strict", "<b>", Strict, scan.XSS},
 		{"climb in strict", "../x", Strict, scan.PathTraversal},
+		{"quote in strict", "admin'", Strict, scan.SQLi},
+		{"boolean in strict", "1 OR 1", Strict, scan.SQLi},
+		{"email in strict", "john.o.doe@example.com", Strict, ""},
+		{"path in strict", `C:\\Users\\ana\\report.pdf`, Strict, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
