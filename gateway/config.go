@@ -90,8 +90,15 @@ type InputConfig struct {
 	// strict.
 	ChatContext string `yaml:"chat_context" toml:"chat_context"`
 	// ProxyContext is the context of every string field of proxied JSON
-	// and form bodies.
+	// and form bodies, unless Routes or Fields say otherwise.
 	ProxyContext string `yaml:"proxy_context" toml:"proxy_context"`
+	// Routes maps a path prefix of proxied requests to the context of its
+	// fields, e.g. {"/api/search": "strict"}; the longest prefix wins.
+	Routes map[string]string `yaml:"routes" toml:"routes"`
+	// Fields maps a field to its context wherever it appears: by its full
+	// path ("filter.user_id", "items[0].sku") or by its last key
+	// ("user_id"). It overrides Routes and ProxyContext.
+	Fields map[string]string `yaml:"fields" toml:"fields"`
 }
 
 // IntentConfig configures the intent layer.
@@ -264,6 +271,21 @@ func (c *Config) Validate() error {
 		{"input.proxy_context", c.Input.ProxyContext}} {
 		if p.v != "chat" && p.v != "strict" {
 			bad(p.key, "want chat or strict, got %q", p.v)
+		}
+	}
+	for _, m := range []struct {
+		key string
+		v   map[string]string
+	}{{"input.routes", c.Input.Routes}, {"input.fields", c.Input.Fields}} {
+		for k, v := range m.v {
+			if v != "chat" && v != "strict" {
+				bad(m.key+"."+k, "want chat or strict, got %q", v)
+			}
+		}
+	}
+	for p := range c.Input.Routes {
+		if !strings.HasPrefix(p, "/") {
+			bad("input.routes."+p, "want a path prefix starting with /")
 		}
 	}
 	checkModes := func(key string, modes map[string]string, kinds []scan.Kind) {

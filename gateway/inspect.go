@@ -24,7 +24,9 @@ func (g *Gateway) inspectForward(w http.ResponseWriter, r *http.Request) bool {
 					Reason: "bad_request"})
 				return false
 			}
-			vs = append(vs, g.d.Input.CheckForm(q, g.proxyContext()))
+			vs = append(vs, g.byField(r, func(c validate.Context) (scan.Verdict, error) {
+				return g.d.Input.CheckForm(q, c), nil
+			}))
 		}
 	}
 	if hasBody(r) && (g.d.Input != nil || g.d.Intent != nil) {
@@ -53,7 +55,9 @@ func (g *Gateway) inspectBody(w http.ResponseWriter, r *http.Request, body []byt
 	switch ct := r.Header.Get("Content-Type"); {
 	case isJSON(r):
 		if g.d.Input != nil {
-			v, err := g.d.Input.CheckJSON(body, g.proxyContext())
+			v, err := g.byFieldErr(r, func(c validate.Context) (scan.Verdict, error) {
+				return g.d.Input.CheckJSON(body, c)
+			})
 			if err != nil {
 				g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "invalid JSON body: " + err.Error(),
 					Reason: "bad_json"})
@@ -77,10 +81,74 @@ func (g *Gateway) inspectBody(w http.ResponseWriter, r *http.Request, body []byt
 			return nil, false
 		}
 		if g.d.Input != nil {
-			vs = append(vs, g.d.Input.CheckForm(form, g.proxyContext()))
+			vs = append(vs, g.byField(r, func(c validate.Context) (scan.Verdict, error) {
+				return g.d.Input.CheckForm(form, c), nil
+			}))
 		}
 	}
 	return vs, true
 }
 
-func (g *Gateway) proxyContext() validate.Context { return validate.Context(g.cfg.Input.ProxyContext) }
+// routeContext is the context of the fields of r: the longest matching
+// input.routes prefix, else input.proxy_context.
+func (g *Gateway) routeContext(r *http.Request) validate.Context {
+	best, ctx := -1, g.cfg.Input.ProxyContext
+	for p, c := range g.cfg.Input.Routes {
+		if strings.HasPrefix(r.URL.Path, p) && len(p) > best {
+			best, ctx = len(p), c
+		}
+	}
+	return validate.Context(ctx)
+}
+
+// byField runs check in the route's context and, when input.fields names
+// fields, in the other context too, keeping for each finding the verdict
+// of its field's own context.
+func (g *Gateway) byField(r *http.Request, check func(validate.Context) (scan.Verdict, error)) scan.Verdict {
+	v, _ := g.byFieldErr(r, check)
+	return v
+}
+
+func (g *Gateway) byFieldErr(r *http.Request, check func(validate.Context) (scan.Verdict, error)) (scan.Verdict, error) {
+	base := g.routeContext(r)
+	v, err := check(base)
+	if err != nil || len(g.cfg.Input.Fields) == 0 {
+		return v, err
+	}
+	other := validate.Strict
+	if base == validate.Strict {
+		other = validate.Chat
+	}
+	w, err := check(other)
+	if err != nil {
+		return v, err
+	}
+	out := scan.Verdict{Allowed: true, Findings: []scan.Finding{}}
+	keep := func(fs []scan.Finding, c validate.Context) {
+		for _, f := range fs {
+			if g.fieldContext(f.Field, base) == c {
+				out.Findings = append(out.Findings, f)
+				out.Allowed = out.Allowed && f.Action != scan.Block
+			}
+		}
+	}
+	keep(v.Findings, base)
+	keep(w.Findings, other)
+	return out, nil
+}
+
+// fieldContext is the configured context of a field path, by full path or
+// by last key, else def.
+func (g *Gateway) fieldContext(path string, def validate.Context) validate.Context {
+	if c, ok := g.cfg.Input.Fields[path]; ok {
+		return validate.Context(c)
+	}
+	last := path
+	if i := strings.LastIndexAny(path, ".]"); i >= 0 {
+		last = path[i+1:]
+	}
+	if c, ok := g.cfg.Input.Fields[last]; ok {
+		return validate.Context(c)
+	}
+	return def
+}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -115,6 +116,39 @@ func TestChatIntentLayer(t *testing.T) {
 			}
 			if tt.status == 400 && a.str("layer") != "intent" {
 				t.Errorf("blocked by layer %q, want intent", a.str("layer"))
+			}
+		})
+	}
+}
+
+// TestInputContexts checks per-route and per-field contexts: "<b>hi</b>"
+// passes in chat context and is refused in strict context.
+func TestInputContexts(t *testing.T) {
+	be := newBackend(t)
+	e := newEnv(t, withConfig(func(c *Config) {
+		c.Upstream = be.ts.URL
+		c.Input.Routes = map[string]string{"/api/admin/": "strict"}
+		c.Input.Fields = map[string]string{"display_name": "strict", "filter.comment": "chat"}
+	}))
+	c := e.client()
+	a := c.do("POST", "/api/auth/login", map[string]string{"username": "carol", "password": "backend-secret"}, nil)
+	c.token = a.str("csrf_token")
+	hdr := map[string]string{"X-CSRF-Token": c.token}
+	tests := []struct {
+		name, path string
+		body       any
+		status     int
+	}{
+		{"chat field, default context", "/api/notes", map[string]string{"text": "<b>hi</b>"}, 200},
+		{"strict route", "/api/admin/users", map[string]string{"text": "<b>hi</b>"}, 400},
+		{"strict field by key", "/api/profile", map[string]any{"user": map[string]string{"display_name": "<b>hi</b>"}}, 400},
+		{"chat field by path in strict route", "/api/admin/search", map[string]any{"filter": map[string]string{"comment": "<b>hi</b>"}}, 200},
+		{"strict field in a form", "/api/profile", url.Values{"display_name": {"<b>hi</b>"}}, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if a := c.do("POST", tt.path, tt.body, hdr); a.status != tt.status {
+				t.Fatalf("POST %s = %d %s, want %d", tt.path, a.status, a.raw, tt.status)
 			}
 		})
 	}
