@@ -21,7 +21,12 @@ import (
 // User.Max at a time; this is the price of stopping guesses spread over
 // many addresses. Pass the username in the form the users file compares, so
 // that variants of one name share a count.
+//
+// Check and Failed are separate calls, so guesses sent at the same moment
+// all pass Check before the first of them is counted: pair Login with a
+// rate limit on the login route, which bounds such a burst.
 type Login struct {
+	// Store keeps the counts; it must be set.
 	Store Failures
 	// User and IP are the policies; a zero value means
 	// [LoginUserBackoff] or [LoginIPBackoff].
