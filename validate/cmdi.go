@@ -107,9 +107,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			}
 		}
 	}
-	if strings.ContainsAny(s, "$|{/") || strings.Contains(s, "sh ") || strings.Contains(s, " -") {
-		h.see(shellConstruct(s))
-	}
+	h.see(shellConstruct(s))
 	if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
 		h.see(0.9, "JNDI lookup ${jndi:")
 	}
@@ -195,17 +193,27 @@ func flaggedWordAt(s string, j int) bool {
 	return k+1 < len(s) && (s[k] == '-' && isAlpha(s[k+1]) || s[k] == '/' && isAlpha(s[k+1]))
 }
 
-// shellConstructs are fragments of reverse shells and shell invocations.
-var shellConstructs = []string{"/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh", " -e bash",
-	"bash -i", "sh -i", "${ifs}", "$ifs", "{cmd}", "$cmd", "cmd /c", "cmd.exe /c",
-	"powershell -", "sh -c", "bash -c", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash"}
+// shellConstructs are fragments of reverse shells and shell invocations,
+// each behind an anchor that must be present first (a cheaper test on
+// ordinary text).
+var shellConstructs = []struct{ anchor, text string }{
+	{"/dev/", "/dev/tcp/"}, {"/dev/", "/dev/udp/"}, {" -e ", " -e /bin/"}, {" -e ", " -e sh"},
+	{" -e ", " -e bash"}, {"sh -", "bash -i"}, {"sh -", "sh -i"}, {"sh -", "sh -c"},
+	{"sh -", "bash -c"}, {"$", "${ifs}"}, {"$", "$ifs"}, {"$", "$cmd"}, {"{cmd}", "{cmd}"},
+	{"cmd", "cmd /c"}, {"cmd", "cmd.exe /c"}, {"powershell", "powershell -"},
+	{"/bin/", "/bin/sh"}, {"/bin/", "/bin/bash"}, {"|", "|sh"}, {"|", "| sh"}, {"|", "|bash"},
+}
 
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
 // or 0 and "".
 func shellConstruct(s string) (float64, string) {
+	anchor, has := "", false // entries sharing an anchor are adjacent
 	for _, m := range shellConstructs {
-		if strings.Contains(s, m) {
-			return 0.8, "shell construct " + strings.TrimSpace(m)
+		if m.anchor != anchor {
+			anchor, has = m.anchor, strings.Contains(s, m.anchor)
+		}
+		if has && strings.Contains(s, m.text) {
+			return 0.8, "shell construct " + strings.TrimSpace(m.text)
 		}
 	}
 	return 0, ""

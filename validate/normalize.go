@@ -411,11 +411,14 @@ func asciiLower(s string) string {
 // sqlForm removes SQL comments (keeping the body of MySQL /*! ... */
 // version comments) and collapses white space runs to one space.
 func sqlForm(s string) string {
-	if !strings.ContainsAny(s, "/\t\n\r\v\f") && !strings.Contains(s, "  ") {
+	start := sqlFormStart(s)
+	if start == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	b.WriteString(s[:start])
+	s = s[start:]
 	space, unclosed := false, false
 	emit := func(c byte) {
 		if isSpace(c) {
@@ -465,6 +468,23 @@ func sqlForm(s string) string {
 		emit(s[i])
 	}
 	return b.String()
+}
+
+// sqlFormStart returns the index of the first byte sqlForm would change
+// (a comment delimiter, white space other than a single space), or len(s).
+func sqlFormStart(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case (c == '/' || c == '*') && i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '/'):
+			return i
+		case c == ' ' && i+1 < len(s) && isSpace(s[i+1]):
+			return i
+		case c != ' ' && isSpace(c):
+			return i
+		}
+	}
+	return len(s)
 }
 
 func isSpace(c byte) bool {

@@ -22,7 +22,10 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		!strings.Contains(in.low, "0x2e") {
 		return 0, "" // no climb, wrapper or truncation to look at
 	}
-	s := pathForm(in.low)
+	s := in.low
+	if strings.Contains(s, "0x") {
+		s = pathForm(s) // 0x2e0x2e0x2f spells ../
+	}
 	var h hit
 	climbs, first := 0, -1
 	for i := 0; i+2 < len(s); i++ {
@@ -33,7 +36,7 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		for j < len(s) && (s[j] == '.' || s[j] == ';') {
 			j++ // ..., ..;/
 		}
-		if j < len(s) && s[j] == '/' && (i == 0 || !isWordByte(s[i-1])) {
+		if j < len(s) && (s[j] == '/' || s[j] == '\\') && (i == 0 || !isWordByte(s[i-1])) {
 			climbs++
 			if first < 0 {
 				first = i
@@ -47,9 +50,9 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	region := ""
 	switch {
 	case climbs > 0:
-		region = s[first:min(len(s), first+512)]
+		region = pathForm(s[first:min(len(s), first+512)])
 	case whole || in.nul:
-		region = s[:min(len(s), 4096)]
+		region = pathForm(s[:min(len(s), 4096)])
 	}
 	target := ""
 	for _, f := range sensitiveFiles {
@@ -91,7 +94,7 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if whole && climbs == 0 && target != "" && strings.Contains(s, "..") {
 		h.see(0.85, ".. and "+target+" in one value")
 	}
-	if whole && strings.Count(s, "./") >= 4 {
+	if whole && strings.Count(s, "./")+strings.Count(s, ".\\") >= 4 {
 		h.see(0.75, "dot-segment padding")
 	}
 	if in.nul && (target != "" || strings.ContainsAny(s, "./")) {
@@ -113,12 +116,10 @@ func detectTraversal(in *input, c Context) (float64, string) {
 // spellings of dot and slash (0x2e, 0x2f, 0x5c) become '.' and '/', and
 // runs of slashes and /./ segments collapse.
 func pathForm(s string) string {
-	if !strings.ContainsAny(s, "\\/") && !strings.Contains(s, "0x") {
+	if !strings.ContainsAny(s, "\\") && !strings.Contains(s, "//") && !strings.Contains(s, "0x") {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	last := byte(0)
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '0' && i+3 < len(s) && s[i+1] == 'x' {
@@ -134,13 +135,12 @@ func pathForm(s string) string {
 		if c == '\\' {
 			c = '/'
 		}
-		if c == '/' && last == '/' {
+		if c == '/' && len(b) > 0 && b[len(b)-1] == '/' {
 			continue
 		}
-		b.WriteByte(c)
-		last = c
+		b = append(b, c)
 	}
-	return b.String()
+	return string(b)
 }
 
 // junkClimbs counts ".." units repeated with the same separator that is

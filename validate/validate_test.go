@@ -68,7 +68,7 @@ func TestCheckKinds(t *testing.T) {
 		{"quote in strict", "admin'", Strict, scan.SQLi},
 		{"boolean in strict", "1 OR 1", Strict, scan.SQLi},
 		{"email in strict", "john.o.doe@example.com", Strict, ""},
-		{"path in strict", `C:\\Users\\ana\\report.pdf`, Strict, ""},
+		{"path in strict", `C:\Users\ana\report.pdf`, Strict, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

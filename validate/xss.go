@@ -84,8 +84,10 @@ func detectXSS(in *input, c Context) (float64, string) {
 	}
 	if h.score < 0.85 {
 		for _, m := range xssMarkers {
-			if containsSpaced(s, m) {
-				h.see(0.85, "script-capable construct "+m)
+			// The anchor is a part without room for spaces; only
+			// texts holding it are searched for the spaced form.
+			if strings.Contains(s, m.anchor) && containsSpaced(s, m.text) {
+				h.see(0.85, "script-capable construct "+m.text)
 				break
 			}
 		}
@@ -242,10 +244,13 @@ func quoteBefore(s string, i int) bool {
 // xssMarkers are CSS, XML and encoding constructs that run script or load
 // active content without an HTML event handler. White space inside them is
 // ignored.
-var xssMarkers = []string{
-	":expression(", "=expression(", "url(javascript", "url(vbscript", "-moz-binding",
-	"behavior:url", "formaction=", "xlink:href=\"javascript", "xlink:href='javascript",
-	"ev:handler", "xi:include", "<?import", "+adw-script", "+adw-/script", "<!entity",
+var xssMarkers = []struct{ anchor, text string }{
+	{"expression", ":expression("}, {"expression", "=expression("},
+	{"script", "url(javascript"}, {"script", "url(vbscript"}, {"binding", "-moz-binding"},
+	{"behavior", "behavior:url"}, {"formaction", "formaction="},
+	{"xlink", "xlink:href=\"javascript"}, {"xlink", "xlink:href='javascript"},
+	{"handler", "ev:handler"}, {"include", "xi:include"}, {"import", "<?import"},
+	{"+adw", "+adw-script"}, {"+adw", "+adw-/script"}, {"entity", "<!entity"},
 }
 
 // scriptURLs are URL schemes and CSS functions that run script.
