@@ -146,9 +146,12 @@ func rot13Better(line string) (string, bool) {
 	if len(line) < minEncoded {
 		return "", false
 	}
+	before := commonWords(line)
+	if before >= 2 {
+		return "", false // already reads as English
+	}
 	r := rot13(line)
-	before, after := commonWords(line), commonWords(r)
-	return r, after >= 3 && after > 2*before
+	return r, commonWords(r) >= 3
 }
 
 func rot13(s string) string {
@@ -167,13 +170,28 @@ func rot13(s string) string {
 // commonWords counts frequent English words, the signal that a line is
 // English rather than rot13 of English.
 func commonWords(s string) int {
-	n := 0
-	for w := range strings.FieldsFuncSeq(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) {
-		if english[strings.ToLower(w)] {
-			n++
+	var buf [16]byte
+	n, k := 0, 0
+	for i := 0; i <= len(s); i++ {
+		c := byte(0)
+		if i < len(s) {
+			c = s[i]
 		}
+		switch {
+		case c >= 'a' && c <= 'z':
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			if k > 0 && k <= len(buf) && english[string(buf[:k])] {
+				n++
+			}
+			k = 0
+			continue
+		}
+		if k < len(buf) {
+			buf[k] = c
+		}
+		k++
 	}
 	return n
 }

@@ -272,35 +272,35 @@ func clip(s string, n int) string {
 }
 
 // topFeatures returns the n-grams of text that raise class c the most
-// against benign, quoted.
+// against benign, quoted, best first.
 func (d *Detector) topFeatures(text string, c, n int) []string {
 	type fw struct {
 		gram string
 		w    float32
 	}
-	var all []fw
-	seen := map[string]bool{}
+	top := make([]fw, 0, n+1)
 	eachFeature(text, func(b uint32, gram string) {
-		if seen[gram] {
+		w := d.model.msgWeight(b, c) - d.model.msgWeight(b, 0)
+		if w <= 0 || len(top) == n && w <= top[n-1].w {
 			return
 		}
-		seen[gram] = true
-		if w := d.model.msgWeight(b, c) - d.model.msgWeight(b, 0); w > 0 {
-			all = append(all, fw{gram, w})
+		for _, f := range top {
+			if f.gram == gram {
+				return
+			}
+		}
+		i := len(top)
+		for i > 0 && top[i-1].w < w {
+			i--
+		}
+		top = slices.Insert(top, i, fw{gram, w})
+		if len(top) > n {
+			top = top[:n]
 		}
 	})
-	slices.SortStableFunc(all, func(x, y fw) int {
-		switch {
-		case x.w > y.w:
-			return -1
-		case x.w < y.w:
-			return 1
-		}
-		return strings.Compare(x.gram, y.gram)
-	})
-	var out []string
-	for _, f := range all[:min(n, len(all))] {
-		out = append(out, fmt.Sprintf("%q", f.gram))
+	out := make([]string, len(top))
+	for i, f := range top {
+		out[i] = fmt.Sprintf("%q", f.gram)
 	}
 	return out
 }

@@ -56,6 +56,10 @@ func fold(s string) string {
 			b.WriteString("  ")
 		}
 		ws, nl = 0, false
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+			continue
+		}
 		if d, ok := decomposed[r]; ok {
 			b.WriteString(d)
 			continue

@@ -3,6 +3,7 @@ package intent
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bulwarkhq/bulwark/scan"
@@ -22,15 +23,18 @@ type rule struct {
 type ruleSpec struct {
 	name     string
 	strength float64
-	anchors  string // space-separated word prefixes (or literals for CJK and symbols)
-	pattern  string
+	// anchors are groups separated by " | " of space-separated word
+	// prefixes (literals for CJK and symbols): the pattern is tried only
+	// when every group has a member in the segment.
+	anchors string
+	pattern string
 }
 
 // ruleSet holds the compiled rules and an index of their anchors.
 type ruleSet struct {
 	rules   []rule
 	nAnchor int
-	ruleAnc [][]int                 // rule index -> anchor ids
+	ruleAnc [][][]int               // rule index -> anchor groups -> anchor ids
 	byKey   map[string][]wordAnchor // first 2 or 3 bytes -> word anchors
 	subs    []subAnchor             // anchors that are not plain words (CJK, symbols)
 }
@@ -64,16 +68,20 @@ func buildRules() (*ruleSet, error) {
 			if err != nil {
 				return nil, fmt.Errorf("rule %s: %v", s.name, err)
 			}
-			var ai []int
-			for _, a := range strings.Fields(s.anchors) {
-				id, ok := ids[a]
-				if !ok {
-					id = rs.nAnchor
-					rs.nAnchor++
-					ids[a] = id
-					rs.addAnchor(a, id)
+			var ai [][]int
+			for g := range strings.SplitSeq(s.anchors, " | ") {
+				var group []int
+				for _, a := range strings.Fields(g) {
+					id, ok := ids[a]
+					if !ok {
+						id = rs.nAnchor
+						rs.nAnchor++
+						ids[a] = id
+						rs.addAnchor(a, id)
+					}
+					group = append(group, id)
 				}
-				ai = append(ai, id)
+				ai = append(ai, group)
 			}
 			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, innerStrength[s.name], re})
 			rs.ruleAnc = append(rs.ruleAnc, ai)
@@ -138,10 +146,22 @@ const (
 	segmentOverlap = 150
 )
 
+// saturated is the rule evidence for a kind beyond which further rules of
+// that kind are not tried: more hits could not change the verdict.
+const saturated = 0.995
+
 // match appends the rules matching text to hits, once per rule. Rules are
-// tried segment by segment (sentences and lines), and only when one of their
-// anchors occurs in the segment. stamp is scratch space of len rs.nAnchor.
+// tried segment by segment (sentences and lines), only when every anchor
+// group of theirs occurs in the segment, and only while their kind's
+// evidence is below saturated. stamp is scratch space of len rs.nAnchor.
 func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []ruleHit {
+	var miss [len(kinds)]float64
+	for i := range miss {
+		miss[i] = 1
+	}
+	for _, h := range hits {
+		miss[kindIndex(h.rule.kind)] *= 1 - h.strength()
+	}
 	first := len(hits)
 	gen := uint32(0)
 	for i := range stamp {
@@ -154,22 +174,43 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 		rs.markAnchors(seg, stamp, gen)
 	rules:
 		for i := range rs.rules {
+			r := &rs.rules[i]
+			k := kindIndex(r.kind)
+			if 1-miss[k] >= saturated || !allGroups(rs.ruleAnc[i], stamp, gen) {
+				continue
+			}
 			for _, h := range hits[first:] {
-				if h.rule == &rs.rules[i] {
+				if h.rule == r {
 					continue rules
 				}
 			}
-			for _, a := range rs.ruleAnc[i] {
-				if stamp[a] == gen {
-					if loc := rs.rules[i].re.FindStringIndex(seg); loc != nil {
-						hits = append(hits, ruleHit{&rs.rules[i], source, quoted(seg, loc[0], loc[1]), inner})
-					}
-					break
-				}
+			if loc := r.re.FindStringIndex(seg); loc != nil {
+				h := ruleHit{r, source, quoted(seg, loc[0], loc[1]), inner}
+				hits = append(hits, h)
+				miss[k] *= 1 - h.strength()
 			}
 		}
 	}
 	return hits
+}
+
+func kindIndex(k scan.Kind) int { return slices.Index(kinds[:], k) }
+
+// allGroups reports whether every anchor group has a member stamped gen.
+func allGroups(groups [][]int, stamp []uint32, gen uint32) bool {
+	for _, g := range groups {
+		ok := false
+		for _, a := range g {
+			if stamp[a] == gen {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // markAnchors stamps the anchors present in seg with gen.
