@@ -37,6 +37,28 @@ export class VerifyError extends Error {
   }
 }
 
+// NonceCache remembers nonces until their timestamp leaves the window, as
+// Go's MemoryNonces does; for one process only (use Redis SET NX PX across
+// several).
+export class NonceCache {
+  constructor(maxEntries = 1 << 20) {
+    this.maxEntries = maxEntries;
+    this.expires = new Map();
+  }
+
+  // claim records id for ttl seconds and returns false when it was there.
+  claim(id, ttl, now) {
+    const exp = this.expires.get(id);
+    if (exp !== undefined && now < exp) return false;
+    if (this.expires.size >= this.maxEntries) {
+      for (const [k, e] of this.expires) if (now >= e) this.expires.delete(k);
+      if (this.expires.size >= this.maxEntries) throw new VerifyError("nonce_store");
+    }
+    this.expires.set(id, now + ttl);
+    return true;
+  }
+}
+
 const isHex = (c) =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const isUnreserved = (c) =>
@@ -131,8 +153,8 @@ export function signRequest(method, target, body, keyId, key, timestamp, nonce) 
 
 // verifyRequest throws a VerifyError unless the request is correctly signed.
 // headers is an object (any case), keys a Map from key id to key Buffer,
-// seen a Set of nonces already used (one per process; a real service should
-// expire entries after the window).
+// options.seen a NonceCache kept for the life of the process (leaving it out
+// skips the replay check, for tests only).
 export function verifyRequest(method, target, headers, body, keys, options = {}) {
   const { now = Date.now() / 1000, window = DEFAULT_WINDOW, seen } = options;
   const h = {};
@@ -154,9 +176,10 @@ export function verifyRequest(method, target, headers, body, keys, options = {})
   if (!timingSafeEqual(Buffer.from(sig, "hex"), want)) throw new VerifyError("bad_signature");
   if (sha256Hex(body) !== digest) throw new VerifyError("body_digest");
   if (seen) {
-    const id = keyId + ":" + nonce;
-    if (seen.has(id)) throw new VerifyError("replayed");
-    seen.add(id);
+    const age = now - Number(ts);
+    if (!seen.claim(keyId + ":" + nonce, window - age + 1, now)) {
+      throw new VerifyError("replayed");
+    }
   }
 }
 
@@ -177,7 +200,7 @@ function selftest() {
   const h = signRequest(e.method, e.target, e.body, e.keyId, e.key, e.timestamp, e.nonce);
   if (h[H_SIGNATURE] !== e.signature) throw new Error("signature " + h[H_SIGNATURE]);
   const keys = new Map([[e.keyId, e.key]]);
-  verifyRequest(e.method, e.target, h, e.body, keys, { now: e.timestamp, seen: new Set() });
+  verifyRequest(e.method, e.target, h, e.body, keys, { now: e.timestamp, seen: new NonceCache() });
   try {
     verifyRequest(e.method, e.target, h, Buffer.from("tampered"), keys, { now: e.timestamp });
   } catch (err) {
@@ -222,7 +245,7 @@ async function main(argv) {
     }),
   );
   let status = 0;
-  const seen = new Set();
+  const seen = new NonceCache();
   for (const line of (await readStdin()).split("\n")) {
     if (line.trim() === "") continue;
     const req = JSON.parse(line);

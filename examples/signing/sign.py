@@ -48,6 +48,28 @@ class VerifyError(Exception):
         self.reason = reason
 
 
+class NonceCache:
+    """Remembers nonces until their timestamp leaves the window, as Go's
+    MemoryNonces does; for one process only (use Redis SET NX PX across
+    several)."""
+
+    def __init__(self, max_entries=1 << 20):
+        self.max_entries = max_entries
+        self._expires = {}
+
+    def claim(self, nonce_id, ttl, now):
+        """Record nonce_id for ttl seconds; False when it was already there."""
+        exp = self._expires.get(nonce_id)
+        if exp is not None and now < exp:
+            return False
+        if len(self._expires) >= self.max_entries:
+            self._expires = {k: e for k, e in self._expires.items() if now < e}
+            if len(self._expires) >= self.max_entries:
+                raise VerifyError("nonce_store")
+        self._expires[nonce_id] = now + ttl
+        return True
+
+
 def _decode(s, plus):
     """Percent-decode bytes leniently: a '%' without two hex digits stays."""
     out = bytearray()
@@ -119,9 +141,9 @@ def verify_request(method, target, headers, body, keys, now=None,
                    window=DEFAULT_WINDOW, seen=None):
     """Raise VerifyError unless the request is correctly signed.
 
-    headers is a dict (any case), keys maps key id to key bytes, seen is a
-    set of nonces already used (pass one set per process; a real service
-    should expire entries after the window).
+    headers is a dict (any case), keys maps key id to key bytes, seen a
+    NonceCache kept for the life of the process (None skips the replay
+    check, for tests only).
     """
     h = {k.lower(): v for k, v in headers.items()}
     names = [H_KEY_ID, H_TIMESTAMP, H_NONCE, H_DIGEST, H_SIGNATURE]
@@ -149,9 +171,9 @@ def verify_request(method, target, headers, body, keys, now=None,
     if hashlib.sha256(body).hexdigest() != digest:
         raise VerifyError("body_digest")
     if seen is not None:
-        if (key_id, nonce) in seen:
+        age = now - int(ts)
+        if not seen.claim(key_id + ":" + nonce, window - age + 1, now):
             raise VerifyError("replayed")
-        seen.add((key_id, nonce))
 
 
 # The worked example of docs/scaling.md.
@@ -173,7 +195,7 @@ def selftest():
                      e["timestamp"], e["nonce"])
     assert h[H_SIGNATURE] == e["signature"], h
     verify_request(e["method"], e["target"], h, e["body"], {e["key_id"]: e["key"]},
-                   now=e["timestamp"], seen=set())
+                   now=e["timestamp"], seen=NonceCache())
     try:
         verify_request(e["method"], e["target"], h, b"tampered", {e["key_id"]: e["key"]},
                        now=e["timestamp"])
@@ -213,7 +235,7 @@ def main(argv):
         print("ok")
         return 0
     keys = _parse_keys(args.key) if args.cmd == "verify" else None
-    status, seen = 0, set()
+    status, seen = 0, NonceCache()
     for line in sys.stdin:
         if not line.strip():
             continue
