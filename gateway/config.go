@@ -28,6 +28,9 @@ type Config struct {
 	TLSKey    string `yaml:"tls_key" toml:"tls_key"`
 	BodyLimit int64  `yaml:"body_limit" toml:"body_limit"` // bytes per request body
 	RedisURL  string `yaml:"redis_url" toml:"redis_url"`
+	// RedisCluster treats RedisURL as a Redis Cluster seed list
+	// (redis://node1:6379?addr=node2:6379&addr=node3:6379).
+	RedisCluster bool `yaml:"redis_cluster" toml:"redis_cluster"`
 	// RedisPrefix starts every key bulwark writes, so several deployments
 	// can share one Redis.
 	RedisPrefix string `yaml:"redis_prefix" toml:"redis_prefix"`

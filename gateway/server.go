@@ -63,13 +63,9 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 
 	var rdb redis.UniversalClient
 	if cfg.RedisURL != "" {
-		opt, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("redis_url: %v", err)
+		if rdb, err = newRedis(cfg); err != nil {
+			return nil, err
 		}
-		opt.MaxRetries = 1
-		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
-		rdb = redis.NewClient(opt)
 		srv.closers = append(srv.closers, rdb.Close)
 		d.Limiter = ratelimit.NewRedis(rdb, cfg.RedisPrefix+"rl:")
 		d.Health = func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
@@ -141,6 +137,29 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 		srv.HTTP.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	return srv, nil
+}
+
+// newRedis connects to a single Redis (or Valkey) or, with redis_cluster,
+// to a Redis Cluster whose URL lists more nodes as addr= parameters. Calls
+// fail fast (one retry, one-second timeouts) so an outage turns into 503s
+// rather than hung requests; the client reconnects by itself.
+func newRedis(cfg Config) (redis.UniversalClient, error) {
+	if cfg.RedisCluster {
+		opt, err := redis.ParseClusterURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("redis_url: %v", err)
+		}
+		opt.MaxRetries = 1
+		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
+		return redis.NewClusterClient(opt), nil
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis_url: %v", err)
+	}
+	opt.MaxRetries = 1
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
+	return redis.NewClient(opt), nil
 }
 
 // openScripts starts the sandbox pool. A host that cannot sandbox still
