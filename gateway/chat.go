@@ -1,9 +1,11 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -34,23 +36,26 @@ func (g *Gateway) chat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	body, err := io.ReadAll(r.Body) // bounded by the body limit
+	if err != nil {
+		g.deny(w, r, g.bodyError(err))
+		return
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, so the
+	// layers would judge other text than the bytes that were sent.
+	if !utf8.Valid(body) {
+		g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "message is not valid UTF-8", Reason: "bad_request"})
+		return
+	}
 	var req chatRequest
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		if e := g.bodyError(err); e.Status == http.StatusRequestEntityTooLarge {
-			g.deny(w, r, e)
-			return
-		}
 		g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: `want {"message": "..."}`, Reason: "bad_request"})
 		return
 	}
 	if strings.TrimSpace(req.Message) == "" {
 		g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "message is empty", Reason: "bad_request"})
-		return
-	}
-	if !utf8.ValidString(req.Message) {
-		g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "message is not valid UTF-8", Reason: "bad_request"})
 		return
 	}
 	v := g.checkText(r.Context(), req.Message)

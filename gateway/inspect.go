@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
 	"github.com/bulwarkhq/bulwark/scan"
@@ -54,6 +55,13 @@ func (g *Gateway) inspectBody(w http.ResponseWriter, r *http.Request, body []byt
 	var vs []scan.Verdict
 	switch ct := r.Header.Get("Content-Type"); {
 	case isJSON(r):
+		// encoding/json reads invalid UTF-8 as U+FFFD: the layers would
+		// judge other text than the bytes the upstream receives.
+		if !utf8.Valid(body) {
+			g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "invalid JSON body: not valid UTF-8",
+				Reason: "bad_json"})
+			return nil, false
+		}
 		if g.d.Input != nil {
 			v, err := g.byFieldErr(r, func(c validate.Context) (scan.Verdict, error) {
 				return g.d.Input.CheckJSON(body, c)
