@@ -34,8 +34,9 @@ func (c *cgroups) usable() bool {
 
 // runCgroup is the cgroup of one run.
 type runCgroup struct {
-	v2 string            // directory on the unified hierarchy, or ""
-	v1 map[string]string // controller → directory
+	v2      string            // directory on the unified hierarchy, or ""
+	v1      map[string]string // controller → directory
+	applied Limits            // the limits last written
 }
 
 // create makes a fresh cgroup for one run. On error nothing is left behind.
@@ -62,6 +63,9 @@ func (c *cgroups) create(name string) (*runCgroup, error) {
 
 // limit writes the memory and process limits.
 func (rc *runCgroup) limit(l Limits) error {
+	if l.Memory == rc.applied.Memory && l.Processes == rc.applied.Processes {
+		return nil
+	}
 	mem := strconv.FormatInt(l.Memory, 10)
 	pids := strconv.Itoa(l.Processes)
 	var writes [][2]string
@@ -89,6 +93,7 @@ func (rc *runCgroup) limit(l Limits) error {
 			return fmt.Errorf("set cgroup limit %s: %w", filepath.Base(w[0]), err)
 		}
 	}
+	rc.applied.Memory, rc.applied.Processes = l.Memory, l.Processes
 	return nil
 }
 

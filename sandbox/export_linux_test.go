@@ -3,7 +3,7 @@ package sandbox
 // DeadPool returns a pool without a filler whose one warm sandbox has died,
 // as if the OOM killer or an operator had killed its init.
 func DeadPool(binds []Bind) (*Pool, error) {
-	sb, err := start(binds)
+	sb, err := start(binds, Limits{})
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,9 @@ func Policy() []Rule { return nil }
 type Pool struct{}
 
 // NewPool fails: the sandbox needs Linux.
-func NewPool(size int, binds []Bind) (*Pool, error) { return nil, ErrUnsupported }
+func NewPool(size int, binds []Bind, limits Limits) (*Pool, error) {
+	return nil, ErrUnsupported
+}
 
 // Run fails: the sandbox needs Linux.
 func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) { return Run(ctx, spec) }

@@ -15,6 +15,7 @@ import (
 // warm sandbox is ready a run starts a fresh one rather than wait.
 type Pool struct {
 	binds  []Bind
+	limits Limits // what warm sandboxes' cgroups are given ahead of a run
 	ready  chan *sandbox
 	done   chan struct{}
 	wg     sync.WaitGroup // the filler and pending teardowns
@@ -24,17 +25,19 @@ type Pool struct {
 	errs   []error // teardowns that failed, reported by Close
 }
 
-// NewPool starts keeping size sandboxes with binds warm. It fails when the
-// first sandbox cannot be started.
-func NewPool(size int, binds []Bind) (*Pool, error) {
+// NewPool starts keeping size sandboxes with binds warm. Their cgroups get
+// limits ahead of time, so that runs with the same memory and process limits
+// skip writing them. It fails when the first sandbox cannot be started.
+func NewPool(size int, binds []Bind, limits Limits) (*Pool, error) {
 	if size <= 0 {
 		return nil, errors.New("new sandbox pool: size must be positive")
 	}
-	first, err := start(binds)
+	first, err := start(binds, limits)
 	if err != nil {
 		return nil, err
 	}
-	p := &Pool{binds: binds, ready: make(chan *sandbox, size), done: make(chan struct{})}
+	p := &Pool{binds: binds, limits: limits, ready: make(chan *sandbox, size),
+		done: make(chan struct{})}
 	p.ready <- first
 	p.wg.Add(1)
 	go p.fill()
@@ -46,7 +49,7 @@ func (p *Pool) fill() {
 	defer p.wg.Done()
 	backoff := 10 * time.Millisecond
 	for {
-		sb, err := start(p.binds)
+		sb, err := start(p.binds, p.limits)
 		if err != nil {
 			// Runs still work: they start fresh sandboxes and report the
 			// failure themselves.
@@ -85,7 +88,7 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 			}
 			_ = sb.discard() // died while waiting; the run takes another
 		default:
-			sb, err := start(p.binds)
+			sb, err := start(p.binds, p.limits)
 			if err != nil {
 				return fail(err)
 			}

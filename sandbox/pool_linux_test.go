@@ -10,7 +10,7 @@ import (
 
 func TestPoolRunsAndCloses(t *testing.T) {
 	needSandbox(t)
-	p, err := sandbox.NewPool(2, shBinds)
+	p, err := sandbox.NewPool(2, shBinds, sandbox.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ const (
 // the sandbox failed (the contract's sandbox_error); how the program ended is
 // in Result.Status. Cancelling ctx kills the program.
 func Run(ctx context.Context, spec Spec) (Result, error) {
-	sb, err := start(spec.Binds)
+	sb, err := start(spec.Binds, spec.Limits)
 	if err != nil {
 		return Result{Status: StatusSandboxError, Reason: err.Error()}, err
 	}
@@ -56,8 +56,9 @@ type sandbox struct {
 var runSeq atomic.Uint64
 
 // start creates the namespaces, the cgroup and the file system of a sandbox,
-// and returns when the init waits for its program.
-func start(binds []Bind) (_ *sandbox, err error) {
+// and returns when the init waits for its program. The cgroup gets limits
+// before the init starts; a run may change them.
+func start(binds []Bind, limits Limits) (_ *sandbox, err error) {
 	caps := Probe()
 	if !caps.UserNamespaces {
 		return nil, &SetupError{"check host", errors.New(caps.UserNSDetail)}
@@ -91,6 +92,9 @@ func start(binds []Bind) (_ *sandbox, err error) {
 			return nil, &SetupError{"create cgroup", err}
 		}
 		undo.add(func() { sb.cg.remove() })
+		if err := sb.cg.limit(limits.WithDefaults()); err != nil {
+			return nil, &SetupError{"limit cgroup", err}
+		}
 		if sb.cg.v2 != "" {
 			dir, err := sb.cg.openDir()
 			if err != nil {

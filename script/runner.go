@@ -113,7 +113,8 @@ func NewRunner(cfg Config) (*Runner, error) {
 		queue: make(chan struct{}, cfg.Concurrency+cfg.Queue),
 		slots: make(chan struct{}, cfg.Concurrency)}
 	if cfg.Warm > 0 {
-		r.pool, err = sandbox.NewPool(cfg.Warm, unionBinds(langs))
+		r.pool, err = sandbox.NewPool(cfg.Warm, unionBinds(langs), sandbox.Limits{
+			Memory: int64(cfg.DefaultMemoryMB) << 20})
 		if err != nil {
 			return nil, fmt.Errorf("new script runner: %w", err)
 		}
