@@ -138,6 +138,11 @@ func detectCmdI(in *input, c Context) (float64, string) {
 			h.see(0.85, "obfuscated command "+cmd)
 		}
 	}
+	if c == Strict && h.score < 0.5 {
+		if cmd := commandAt(s, 0); cmd != "" && (flaggedWordAt(s, 0) || strings.Contains(s, " ")) {
+			h.see(0.5, "a value that is a command line: "+cmd)
+		}
+	}
 	if h.score < 0.7 && len(s) < 80 && !strings.ContainsAny(s, "\n") {
 		// A whole short value that is a command line: a wrapper and the
 		// command it runs (nohup id, time who).
@@ -157,7 +162,8 @@ func detectCmdI(in *input, c Context) (float64, string) {
 var proseCommands = wordSet(`time who w last more less find sort type start call copy move set cd
 	open file tr join split cut paste free users groups script make watch nice wish expect at
 	ed ex exec read source test true false yes host date head tail kill top env id dir net
-	ver vol sum rev fold fmt nl du df finger mail stat locate apt screen git sleep echo`)
+	ver vol sum rev fold fmt nl du df finger mail stat locate apt screen git sleep echo which
+	look man column comm`)
 
 // shellArgFollows reports whether what follows a command name at s[j] reads
 // as shell: the end, a flag, a path, a variable, a redirection or a

@@ -727,6 +727,11 @@ func strictSQLSignal(s string) (float64, string) {
 			return 0.35, "boolean operator in a value"
 		}
 	}
+	switch wordAt(s, skipSpace(s, 0)) {
+	case "select", "insert", "update", "delete", "drop", "union", "exec", "execute",
+		"create", "alter", "truncate", "declare", "shutdown", "grant":
+		return 0.4, "a value that is a SQL statement"
+	}
 	return 0, ""
 }
 
