@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -116,12 +117,11 @@ func (g *Gateway) dashboardEvents(w http.ResponseWriter, r *http.Request) {
 // How long one event stream lasts and how often it is checked. A stream
 // ends after streamLife so that the client reconnects through the whole
 // middleware chain again; between events it sends a comment every
-// streamTick, and ends when the session is gone. It ends within drainPoll
-// once the server drains, so that open dashboards do not hold up shutdown.
+// streamTick, and ends when the session is gone. It ends at once when the
+// server drains, so that open dashboards do not hold up shutdown.
 const (
 	streamLife = 5 * time.Minute
 	streamTick = 10 * time.Second
-	drainPoll  = 250 * time.Millisecond
 )
 
 // dashboardStream sends security events as server-sent events ("event:
@@ -148,10 +148,6 @@ func (g *Gateway) dashboardStream(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "retry: %d\n\n", 2000)
 	tick := time.NewTicker(streamTick)
 	defer tick.Stop()
-	// TODO: end streams from a channel closed by Drain instead of polling;
-	// the gateway has only the draining flag so far.
-	drain := time.NewTicker(drainPoll)
-	defer drain.Stop()
 	wake := g.events.wait()
 	for {
 		for _, e := range g.events.since(after) {
@@ -167,10 +163,8 @@ func (g *Gateway) dashboardStream(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-wake:
 			wake = g.events.wait()
-		case <-drain.C:
-			if g.draining.Load() {
-				return
-			}
+		case <-g.drained:
+			return
 		case now := <-tick.C:
 			if _, err := g.d.Sessions.Load(r); err != nil || now.After(end) {
 				return
@@ -272,11 +266,23 @@ func (g *Gateway) gatewayProtections() []protection {
 			"manipulation", notWired),
 		gw("tls", tls != "", tls, "set tls_cert and tls_key, or end TLS at a proxy and set "+
 			"session.secure"),
-		// TODO: say whether Redis answers; the gateway does not keep the
-		// Redis client, so only the configuration is known here.
-		gw("redis", c.RedisURL != "", onlyIf(c.RedisURL != "", "configured: shared sessions and "+
-			"login back-off"), "set redis_url to share sessions and limits between instances"),
+		g.redisProtection(),
 	}
+}
+
+// redisProtection says whether the shared store is configured and answers.
+func (g *Gateway) redisProtection() protection {
+	const hint = "set redis_url to share sessions and limits between instances"
+	if g.d.Health == nil {
+		return protect("gateway", "redis", false, "", hint)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := g.d.Health(ctx); err != nil {
+		return protect("gateway", "redis", false, "configured but unreachable: "+err.Error(),
+			"check that Redis runs at redis_url; sessions answer 503 until it does")
+	}
+	return protect("gateway", "redis", true, "answers: shared sessions, limits and login back-off", hint)
 }
 
 // sandboxProtections describes the kernel features scripts run under.

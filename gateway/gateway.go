@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -92,6 +93,8 @@ type Gateway struct {
 	events   *eventLog
 	limiter  ratelimit.Limiter
 	draining atomic.Bool
+	drained  chan struct{} // closed by Drain
+	drainOne sync.Once
 }
 
 // New checks cfg and builds the gateway.
@@ -102,7 +105,8 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if d.Sessions == nil || d.CSRF == nil || d.Origins == nil {
 		return nil, errors.New("gateway: sessions, CSRF and origin protection are required")
 	}
-	g := &Gateway{cfg: cfg, d: d, log: d.Logger, metrics: d.Metrics, events: newEventLog()}
+	g := &Gateway{cfg: cfg, d: d, log: d.Logger, metrics: d.Metrics, events: newEventLog(),
+		drained: make(chan struct{})}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
 	}
@@ -293,7 +297,10 @@ func (g *Gateway) wafDeny(w http.ResponseWriter, r *http.Request, ruleID int, ms
 
 // Drain makes /healthz answer 503 so load balancers stop sending requests
 // while the server shuts down.
-func (g *Gateway) Drain() { g.draining.Store(true) }
+func (g *Gateway) Drain() {
+	g.draining.Store(true)
+	g.drainOne.Do(func() { close(g.drained) })
+}
 
 func (g *Gateway) healthz(w http.ResponseWriter, r *http.Request) {
 	if g.draining.Load() {

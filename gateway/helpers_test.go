@@ -22,7 +22,7 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 // testEnv is a running gateway with two users, alice and bob.
 type testEnv struct {
-	t   *testing.T
+	t   testing.TB
 	srv *Server
 	ts  *httptest.Server
 	cfg Config
@@ -46,7 +46,7 @@ func withConfig(f func(*Config)) envOption { return func(c *Config, _ *Options) 
 // usersFile is created once per test binary: bcrypt makes it slow.
 var usersDir string
 
-func testUsers(t *testing.T) string {
+func testUsers(t testing.TB) string {
 	t.Helper()
 	if usersDir == "" {
 		dir, err := osMkdirTemp()
@@ -63,7 +63,7 @@ func testUsers(t *testing.T) string {
 	return filepath.Join(usersDir, "users")
 }
 
-func newEnv(t *testing.T, opts ...envOption) *testEnv {
+func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
