@@ -45,6 +45,10 @@ func NewPool(size int, binds []Bind, limits Limits) (*Pool, error) {
 }
 
 // fill starts sandboxes while the pool has room.
+//
+// TODO: a refill competes with the runs for CPU on small hosts. Starting
+// warm inits at a lower priority and raising it at the job would need the
+// supervisor to renice every thread of the init (nice is per thread).
 func (p *Pool) fill() {
 	defer p.wg.Done()
 	backoff := 10 * time.Millisecond
