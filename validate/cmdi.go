@@ -321,7 +321,11 @@ func plainCommand(text, cmd string) bool {
 	if !strings.HasPrefix(text, cmd) {
 		return false
 	}
-	return len(text) == len(cmd) || isSpace(text[len(cmd)]) || strings.IndexByte(";|&", text[len(cmd)]) >= 0
+	if len(text) == len(cmd) {
+		return true
+	}
+	next := text[len(cmd)]
+	return isSpace(next) || strings.IndexByte(";|&", next) >= 0
 }
 
 // skippable reports bytes allowed between a separator and a command.

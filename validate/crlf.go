@@ -49,7 +49,8 @@ func detectCRLF(in *input, c Context) (float64, string) {
 			h.see(0.8, "encoded CR/LF")
 		case header != "" && prefixValue:
 			h.see(0.85, "CR/LF after a value then header "+header)
-		case prefixValue && (strings.Contains(in.raw, "\r") || i+1 < len(s) && s[i] == '\n' && s[i+1] == '\r'):
+		case prefixValue && (strings.Contains(in.raw, "\r") ||
+			i+1 < len(s) && s[i] == '\n' && s[i+1] == '\r'):
 			h.see(0.8, "bare CR in a value")
 		case header != "":
 			h.see(0.4, "line break then header-like line "+header)

@@ -349,8 +349,8 @@ func digitVal(c byte, base int) (int, bool) {
 }
 
 // dropRune reports whether r is removed outright: control characters,
-// zero-width characters and soft hyphens, which change nothing for a parser but split keywords for a
-// naive matcher.
+// zero-width characters and soft hyphens, which change nothing for a parser
+// but split keywords for a naive matcher.
 func dropRune(r rune) bool {
 	if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\v' && r != '\f' || r == 0x7f {
 		return true

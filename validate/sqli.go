@@ -6,9 +6,9 @@ import (
 	"github.com/corazawaf/libinjection-go"
 )
 
-// maxSQLScan bounds how much of a text the SQL tokenizer and libinjection
-// look at. Payloads sit where a value starts; past this point a megabyte of
-// text only costs time.
+// maxSQLScan bounds how much of a text the SQL tokenizer looks at. Payloads
+// sit where a value starts; past this point a megabyte of text only costs
+// time.
 // TODO: a payload buried after 16 KiB of filler is judged on its start
 // only; scanning windows along long inputs would close that gap.
 const maxSQLScan = 16 << 10

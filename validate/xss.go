@@ -6,7 +6,8 @@ import (
 	"github.com/corazawaf/libinjection-go"
 )
 
-// maxXSSScan bounds the text libinjection's HTML5 tokenizer reads.
+// maxXSSScan bounds the text libinjection's HTML5 tokenizer reads when a
+// strict-context text has no tag at all.
 // TODO: like maxSQLScan, a payload after the first 16 KiB is seen only by
 // the linear tag scan below, not by libinjection.
 const maxXSSScan = 16 << 10

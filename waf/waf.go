@@ -50,12 +50,17 @@ SecRuleEngine On
 SecAction "id:900000,phase:1,pass,t:none,nolog,setvar:tx.blocking_paranoia_level=%d"
 Include @owasp_crs/*.conf
 `, paranoia)
-	w, err := coraza.NewWAF(coraza.NewWAFConfig().WithRootFS(coreruleset.FS).WithDirectives(directives))
+	cfg := coraza.NewWAFConfig().WithRootFS(coreruleset.FS).WithDirectives(directives)
+	w, err := coraza.NewWAF(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("new waf: load core rule set: %w", err)
 	}
 	return &WAF{waf: w, paranoia: paranoia}, nil
 }
+
+// DenyFunc answers a request the rules blocked; ruleID and msg name the
+// rule that matched.
+type DenyFunc = func(w http.ResponseWriter, r *http.Request, ruleID int, msg string)
 
 // Paranoia returns the paranoia level the rules were loaded at.
 func (w *WAF) Paranoia() int { return w.paranoia }
@@ -65,7 +70,7 @@ func (w *WAF) Paranoia() int { return w.paranoia }
 // with the ID and message of the rule that matched (the attack rule, not the
 // anomaly-score rule, when there is one); a nil deny answers 403 with a
 // plain-text body. next reads the request body as sent.
-func (w *WAF) Handler(next http.Handler, deny func(w http.ResponseWriter, r *http.Request, ruleID int, msg string)) http.Handler {
+func (w *WAF) Handler(next http.Handler, deny DenyFunc) http.Handler {
 	if deny == nil {
 		deny = defaultDeny
 	}

@@ -38,7 +38,8 @@ func TestHandler(t *testing.T) {
 	}{
 		{"plain query", "GET", "/api/chat?q=" + url.QueryEscape("what is a join?"), "", false},
 		{"sqli query", "GET", "/api/chat?q=" + url.QueryEscape("1' OR '1'='1' --"), "", true},
-		{"xss form body", "POST", "/api/chat", "message=" + url.QueryEscape("<script>alert(1)</script>"), true},
+		{"xss form body", "POST", "/api/chat",
+			"message=" + url.QueryEscape("<script>alert(1)</script>"), true},
 		{"traversal", "GET", "/files?name=" + url.QueryEscape("../../../../etc/passwd"), "", true},
 		{"plain form body", "POST", "/api/chat", "message=hello+there", false},
 	}

@@ -61,8 +61,9 @@ one=$(wrk -t1 -c"$conns" -d"$duration" -s "$work/chat.lua" http://127.0.0.1:1809
 printf 'one instance:  %10s req/s\n' "$one"
 start 18091
 wrk -t1 -c"$((conns / 2))" -d"$duration" -s "$work/chat.lua" http://127.0.0.1:18090/api/chat > "$work/a" &
+first=$!
 wrk -t1 -c"$((conns / 2))" -d"$duration" -s "$work/chat.lua" http://127.0.0.1:18091/api/chat > "$work/b"
-wait %1 2>/dev/null || true
+wait "$first"
 a=$(rps < "$work/a"); b=$(rps < "$work/b")
 awk -v a="$a" -v b="$b" -v one="$one" 'BEGIN {
 	printf "two instances: %10.2f req/s (%.2f + %.2f), %.2fx one instance\n", a+b, a, b, (a+b)/one }'

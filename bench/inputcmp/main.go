@@ -99,7 +99,8 @@ func buildEngines() ([]engine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load CRS at paranoia %d: %w", pl, err)
 		}
-		out = append(out, engine{fmt.Sprintf("CRS PL%d", pl), func(t string) bool { return crsBlocks(waf, t) }})
+		block := func(t string) bool { return crsBlocks(waf, t) }
+		out = append(out, engine{fmt.Sprintf("CRS PL%d", pl), block})
 	}
 	return out, nil
 }
@@ -124,7 +125,7 @@ func crsBlocks(waf coraza.WAF, text string) bool {
 	tx.ProcessConnection("127.0.0.1", 40000, "127.0.0.1", 8080)
 	tx.ProcessURI("/api/chat?message="+url.QueryEscape(text), "GET", "HTTP/1.1")
 	tx.AddRequestHeader("Host", "localhost")
-	tx.AddRequestHeader("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
+	tx.AddRequestHeader("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0")
 	tx.AddRequestHeader("Accept", "text/html,application/json")
 	tx.AddRequestHeader("Accept-Language", "en-US,en;q=0.5")
 	if it := tx.ProcessRequestHeaders(); it != nil {
@@ -202,7 +203,8 @@ func printTable(w io.Writer, engines []engine, res []map[string]*tally) {
 	}
 	fmt.Fprintln(tw)
 	tw.Flush()
-	fmt.Fprintln(w, "\nattack rows: share blocked (detection); benign rows: share blocked (false positives)")
+	fmt.Fprintln(w, "\nattack rows: share blocked (detection); "+
+		"benign rows: share blocked (false positives)")
 }
 
 func readRows(dir string) ([]row, error) {
