@@ -15,7 +15,7 @@ import (
 // first thing in main (or TestMain) and hand over to [InitMain] when true.
 func IsInit() bool {
 	_, ok := os.LookupEnv(initEnv)
-	return ok && os.Getpid() == 1
+	return ok && os.Getpid() == 1 && len(os.Args) == 1 && os.Args[0] == initArg0
 }
 
 // InitMain runs the sandbox init: it builds the file system, waits for the

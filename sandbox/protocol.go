@@ -10,8 +10,12 @@ const (
 	fdBind0   = 5
 )
 
-// initEnv marks a process as the sandbox init; its value is ignored.
-const initEnv = "BULWARK_SANDBOX_INIT"
+// initEnv and initArg0 mark a process as the sandbox init, together with
+// being PID 1: bulwark itself may well be PID 1 of a container.
+const (
+	initEnv  = "BULWARK_SANDBOX_INIT"
+	initArg0 = "bulwark-sandbox-init"
+)
 
 // setupMsg tells the init how to build the file system.
 type setupMsg struct {
