@@ -118,7 +118,7 @@ func start(binds []Bind, limits Limits) (_ *sandbox, err error) {
 	}
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
-		Args: []string{"bulwark-sandbox-init"},
+		Args: []string{initArg0},
 		// These keep the init's runtime from opening the host's cgroup
 		// CPU files, which it would hold open for its whole life.
 		Env: []string{initEnv + "=1", "GOMAXPROCS=1",
