@@ -48,88 +48,9 @@ func wordSet(list string) map[string]bool {
 // obfuscation tricks ($IFS, quotes or backslashes inside command names).
 func detectCmdI(in *input, c Context) (float64, string) {
 	s, obfuscated := shellForm(in.low)
-	var h hit
-	lead := commandAt(s, 0) != ""
-	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch ch {
-		case '\\':
-			// A written-out \n used as a separator: ;id\n or \nid|.
-			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
-				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
-					h.see(0.85, "escaped newline then command "+cmd)
-				}
-			}
-		case ';', '|', '&', '\n', '\r':
-			if (ch == '\n' || ch == '\r') && !encodedNL {
-				continue
-			}
-			j := i + 1
-			for j < len(s) && (s[j] == ch || s[j] == '&' || s[j] == '|') {
-				j++
-			}
-			cmd := commandAt(s, j)
-			if cmd == "" && valueLike(s[:i]) && flaggedWordAt(s, j) {
-				cmd = wordAt(s, skipSpace(s, j))
-			}
-			if cmd != "" {
-				score := 0.5
-				if valueLike(s[:i]) || valueStart(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
-					score = 0.9
-				}
-				if h.beats(score) {
-					h.see(score, "separator "+string(ch)+" then command "+cmd)
-				}
-			}
-			i = j - 1
-		case '`':
-			if cmd := commandAt(s, i+1); cmd != "" {
-				score := 0.55
-				if valueLike(s[:i]) || in.layers > 0 {
-					score = 0.9
-				}
-				if h.beats(score) {
-					h.see(score, "backtick substitution of "+cmd)
-				}
-			}
-		case '$':
-			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
-				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
-					h.see(0.85, "command substitution of "+cmd)
-				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
-					h.see(0.75, "arithmetic or nested substitution")
-				}
-			}
-		case '<', '>':
-			if i+1 < len(s) && s[i+1] == '(' && commandAt(s, i+2) != "" {
-				h.see(0.85, "process substitution")
-			}
-		}
-	}
+	h := separatorScan(in, s, commandAt(s, 0) != "")
 	h.see(shellConstruct(s))
-	if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
-		h.see(0.9, "JNDI lookup ${jndi:")
-	}
-	for _, m := range []string{"<!--#exec", "<!--#include", "(){", "() {"} {
-		if k := strings.Index(s, m); k >= 0 && (m[0] == '<' || strings.ContainsAny(s[k:], "|&")) {
-			h.see(0.85, "shell construct "+m)
-		}
-	}
-	if k := strings.Index(s, "for "); k >= 0 && strings.Contains(s[k:], " do ") &&
-		(strings.Contains(s[k:], "%") || strings.Contains(s[k:], "/f ")) {
-		h.see(0.8, "cmd.exe FOR loop")
-	}
-	for _, f := range []string{"system(", "exec(", "passthru(", "shell_exec(", "popen(",
-		"proc_open(", "os.system(", "subprocess.", "runtime.exec("} {
-		k := strings.Index(s, f)
-		if k < 0 {
-			continue
-		}
-		if cmd := commandAt(s, k+len(f)); cmd != "" {
-			h.see(0.85, f+" of "+cmd)
-		}
-	}
+	h.see(cmdMarkers(s))
 	h.see(mailCommand(in.low))
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
@@ -197,6 +118,119 @@ func flaggedWordAt(s string, j int) bool {
 	}
 	k = skipSpace(s, k)
 	return k+1 < len(s) && (s[k] == '-' && isAlpha(s[k+1]) || s[k] == '/' && isAlpha(s[k+1]))
+}
+
+// separatorScan walks s (the shell form of in) for separators, backticks
+// and substitutions followed by a command. lead says s itself starts with
+// a command, so a separator right after it joins a second one.
+func separatorScan(in *input, s string, lead bool) hit {
+	var h hit
+	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch ch {
+		case '\\':
+			// A written-out \n used as a separator: ;id\n or \nid|.
+			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
+					h.see(0.85, "escaped newline then command "+cmd)
+				}
+			}
+		case ';', '|', '&', '\n', '\r':
+			if (ch == '\n' || ch == '\r') && !encodedNL {
+				continue
+			}
+			j := i + 1
+			for j < len(s) && (s[j] == ch || s[j] == '&' || s[j] == '|') {
+				j++
+			}
+			cmd := commandAt(s, j)
+			if cmd == "" && valueLike(s[:i]) && flaggedWordAt(s, j) {
+				cmd = wordAt(s, skipSpace(s, j))
+			}
+			if cmd != "" {
+				score := 0.5
+				if valueLike(s[:i]) || valueStart(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
+					score = 0.9
+				}
+				if h.beats(score) {
+					h.see(score, "separator "+string(ch)+" then command "+cmd)
+				}
+			}
+			i = j - 1
+		case '`':
+			if cmd := commandAt(s, i+1); cmd != "" {
+				score := 0.55
+				if valueLike(s[:i]) || in.layers > 0 {
+					score = 0.9
+				}
+				if h.beats(score) {
+					h.see(score, "backtick substitution of "+cmd)
+				}
+			}
+		case '$':
+			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
+					h.see(0.85, "command substitution of "+cmd)
+				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
+					h.see(0.75, "arithmetic or nested substitution")
+				}
+			}
+		case '<', '>':
+			if i+1 < len(s) && s[i+1] == '(' && commandAt(s, i+2) != "" {
+				h.see(0.85, "process substitution")
+			}
+		}
+	}
+	return h
+}
+
+// execSinks are calls of other languages that hand a string to a shell;
+// shell_exec( and runtime.exec( end in exec(, os.system( in system(.
+var execSinks = []string{"system(", "exec(", "passthru(", "popen(", "proc_open(", "subprocess."}
+
+// cmdMarkers scores constructs that need no separator: JNDI lookups, SSI
+// directives, fork bombs, cmd.exe FOR loops and exec sinks of other
+// languages given a command. Each search runs only when a cheap anchor is
+// present.
+func cmdMarkers(s string) (float64, string) {
+	var h hit
+	if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
+		h.see(0.9, "JNDI lookup ${jndi:")
+	}
+	if strings.Contains(s, "<!--#") {
+		for _, m := range []string{"<!--#exec", "<!--#include"} {
+			if strings.Contains(s, m) {
+				h.see(0.85, "server-side include "+m)
+			}
+		}
+	}
+	if strings.Contains(s, "()") {
+		for _, m := range []string{"(){", "() {"} {
+			if k := strings.Index(s, m); k >= 0 && strings.ContainsAny(s[k:], "|&") {
+				h.see(0.85, "shell function definition "+m)
+			}
+		}
+	}
+	if strings.Contains(s, " do ") {
+		if k := strings.Index(s, "for "); k >= 0 && strings.Contains(s[k:], " do ") &&
+			(strings.Contains(s[k:], "%") || strings.Contains(s[k:], "/f ")) {
+			h.see(0.8, "cmd.exe FOR loop")
+		}
+	}
+	if strings.IndexByte(s, '(') < 0 && !strings.Contains(s, "subprocess.") {
+		return h.score, h.detail
+	}
+	for _, f := range execSinks {
+		k := strings.Index(s, f)
+		if k < 0 {
+			continue
+		}
+		if cmd := commandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
+			h.see(0.85, f+" of "+cmd)
+		}
+	}
+	return h.score, h.detail
 }
 
 // shellConstructs are fragments of reverse shells and shell invocations,
