@@ -284,96 +284,104 @@ func apostrophe(s string, i int) bool {
 	return true
 }
 
+// sqlScan is the running state of one tokenizer pass.
+type sqlScan struct {
+	prev        [4]sqlTok // prev[0] is the previous token
+	first       bool      // no token seen yet
+	startsQuery bool      // the first token starts a statement
+	parens      int       // open minus closed parentheses
+	selects     int
+	bools       int // and, or, not
+	ntok        int
+}
+
 // sqlFeatures tokenizes s once and collects [sqlFacts].
 func sqlFeatures(s string) sqlFacts {
 	var f sqlFacts
-	var prev [4]sqlTok // prev[0] is the previous token
-	first := true
-	quotes, parens, firstQuote := 0, 0, -1
-	startsQuery, selects, bools := false, 0, 0
-	lastKind := byte(0)
-	lastVal := ""
-	ntok := 0
+	st := sqlScan{first: true}
 	for i := 0; ; {
 		t, j, ok := nextSQLTok(s, i)
 		if !ok {
 			break
 		}
-		ntok++
-		switch t.kind {
-		case 'w':
-			info := sqlWordInfo[t.val]
-			call := info&isFunc != 0 && peekByte(s, j) == '('
-			if call {
-				f.calls++
-			}
-			if t.val == "and" || t.val == "or" || t.val == "not" {
-				bools++
-			}
-			if info&(isKeyword|isDanger) != 0 || call {
-				f.sqlWords++
-			} else if len(t.val) > 1 {
-				f.words++
-			}
-			if d := dangerName(t.val, info); d != "" && f.danger == "" &&
-				(!dangerNeedsCall[d] || peekByte(s, j) == '(') {
-				f.danger = "SQL " + d + " reached from input"
-			}
-			if t.val == "select" {
-				selects++
-			}
-			if t.val == "union" {
-				f.checkUnion(s, j, prev[0], first || selects == 0)
-			}
-			if first && (t.val == "select" || t.val == "with" || t.val == "update" ||
-				t.val == "insert" || t.val == "delete") {
-				startsQuery = true
-			}
-			if t.val == "or" || t.val == "and" || t.val == "xor" || t.val == "having" ||
-				t.val == "where" || t.val == "when" {
-				f.checkTautology(s, j)
-			}
-		case 'o':
-			if t.val == "||" || t.val == "&&" {
-				f.checkTautology(s, j)
-			}
-		case 's':
-			quotes++
-			if firstQuote < 0 {
-				firstQuote = t.pos
-			}
-			if t.open {
-				quotes++ // counted below as unbalanced
-			}
-		case 'p':
-			switch t.val {
-			case "(":
-				parens++
-			case ")":
-				parens--
-			case ";":
-				f.checkStacked(s, j, prev[0], first)
-			case "#":
-				if lastKind == 's' || lastKind == 'n' || lastVal == ")" {
-					if f.breakout == "" && valueLike(s[:t.pos]) {
-						f.breakout = "value closed then # comment"
-					}
-				}
-			}
-		}
-		if t.kind == 'o' && t.val == "--" && ntok > 1 && valueLike(s[:t.pos]) &&
-			(lastKind == 's' || bareNumber(prev[0]) || lastVal == ")") &&
-			(j >= len(s) || isSpace(s[j]) || s[j] == '-') {
-			if f.breakout == "" {
-				f.breakout = "value closed then -- comment"
-			}
-		}
-		copy(prev[1:], prev[:3])
-		prev[0] = t
-		lastKind, lastVal = t.kind, t.val
-		first = false
+		st.ntok++
+		f.token(s, t, j, &st)
+		copy(st.prev[1:], st.prev[:3])
+		st.prev[0] = t
+		st.first = false
 		i = j
 	}
+	f.finish(s, &st)
+	return f
+}
+
+// token records what token t (ending at s[j]) adds to f.
+func (f *sqlFacts) token(s string, t sqlTok, j int, st *sqlScan) {
+	last := st.prev[0]
+	switch t.kind {
+	case 'w':
+		f.word(s, t, j, st)
+	case 'o':
+		if t.val == "||" || t.val == "&&" {
+			f.checkTautology(s, j)
+		}
+		if t.val == "--" && st.ntok > 1 && f.breakout == "" && valueLike(s[:t.pos]) &&
+			(last.kind == 's' || bareNumber(last) || last.val == ")") &&
+			(j >= len(s) || isSpace(s[j]) || s[j] == '-') {
+			f.breakout = "value closed then -- comment"
+		}
+	case 'p':
+		switch t.val {
+		case "(":
+			st.parens++
+		case ")":
+			st.parens--
+		case ";":
+			f.checkStacked(s, j, last, st.first)
+		case "#":
+			if (last.kind == 's' || last.kind == 'n' || last.val == ")") && f.breakout == "" &&
+				valueLike(s[:t.pos]) {
+				f.breakout = "value closed then # comment"
+			}
+		}
+	}
+}
+
+// word records what the word token t adds to f.
+func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
+	info := sqlWordInfo[t.val]
+	call := info&isFunc != 0 && peekByte(s, j) == '('
+	if call {
+		f.calls++
+	}
+	switch {
+	case info&(isKeyword|isDanger) != 0 || call:
+		f.sqlWords++
+	case len(t.val) > 1:
+		f.words++
+	}
+	if d := dangerName(t.val, info); d != "" && f.danger == "" &&
+		(!dangerNeedsCall[d] || peekByte(s, j) == '(') {
+		f.danger = "SQL " + d + " reached from input"
+	}
+	switch t.val {
+	case "and", "or", "not":
+		st.bools++
+	case "select":
+		st.selects++
+	case "union":
+		f.checkUnion(s, j, st.prev[0], st.first || st.selects == 0)
+	}
+	switch t.val {
+	case "select", "with", "update", "insert", "delete":
+		st.startsQuery = st.startsQuery || st.first
+	case "or", "and", "xor", "having", "where", "when":
+		f.checkTautology(s, j)
+	}
+}
+
+// finish adds the checks that look at the whole text once it is read.
+func (f *sqlFacts) finish(s string, st *sqlScan) {
 	f.checkQuoteBreakout(s)
 	if f.tautology == "" {
 		f.tautology = startComparison(s)
@@ -381,14 +389,14 @@ func sqlFeatures(s string) sqlFacts {
 	if f.breakout == "" && breakoutQuote(s) >= 0 && endsInComment(s) {
 		f.breakout = "quote closed and the rest of the query commented out"
 	}
-	if f.breakout == "" && f.words <= 1 && ntok < 24 {
+	if f.breakout == "" && f.words <= 1 && st.ntok < 24 {
 		f.breakout = continuationStart(s)
 	}
-	if f.breakout == "" && f.words == 0 && ntok <= 8 && endsInComment(s) &&
+	if f.breakout == "" && f.words == 0 && st.ntok <= 8 && endsInComment(s) &&
 		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
 		f.breakout = "short expression then a comment"
 	}
-	if f.danger == "" && (f.calls > 0 || selects > 0) {
+	if f.danger == "" && (f.calls > 0 || st.selects > 0) {
 		if h := longHex(s); h != "" {
 			f.danger = "hex-encoded string " + h[:min(len(h), 12)]
 		}
@@ -397,20 +405,21 @@ func sqlFeatures(s string) sqlFacts {
 		strings.TrimLeft(s, " ")[0] == '(' && strings.Contains(s, " from") {
 		f.union = "subquery as a value"
 	}
-	if startsQuery || strings.Contains(s, "select ") {
-		f.completeQuery = parens == 0 && quoteBalance(s) && !endsDangling(lastKind, lastVal) &&
-			strings.Contains(s, " from ")
+	last := st.prev[0]
+	if st.startsQuery || strings.Contains(s, "select ") {
+		f.completeQuery = st.parens == 0 && quoteBalance(s) &&
+			!endsDangling(last.kind, last.val) && strings.Contains(s, " from ")
 	}
-	search := f.sqlWords == bools && f.calls == 0 && quoteBalance(s) && !strings.ContainsAny(s, "=(;#")
-	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && ntok >= 2 && !search &&
+	search := f.sqlWords == st.bools && f.calls == 0 && quoteBalance(s) &&
+		!strings.ContainsAny(s, "=(;#")
+	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && st.ntok >= 2 && !search &&
 		strings.ContainsAny(s, "('\"=;#") {
 		f.dense = "SQL fragment with no prose around it"
 	}
-	return f
 }
 
 // dangerName returns the [sqlDanger] entry that word is or qualifies
-// (information_schema.tables), or "".
+// (information_schema.tables, master..xp_cmdshell), or "".
 func dangerName(word string, info uint8) string {
 	if info&isDanger != 0 {
 		return word
