@@ -96,7 +96,13 @@ func decodeBase64(seg string) (string, bool) {
 
 // decodeHex decodes hex digits, optionally written with \x or 0x prefixes.
 func decodeHex(seg string) (string, bool) {
-	h := strings.NewReplacer(`\x`, "", "0x", "").Replace(seg)
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == 'x' || c == '\\') {
+			return "", false
+		}
+	}
+	h := hexPrefixes.Replace(seg)
 	if len(h)%2 == 1 || len(h) < minEncoded {
 		return "", false
 	}
@@ -106,6 +112,8 @@ func decodeHex(seg string) (string, bool) {
 	}
 	return string(b), true
 }
+
+var hexPrefixes = strings.NewReplacer(`\x`, "", "0x", "")
 
 // hasMixedCase reports whether a segment has both letter cases, which plain
 // words, identifiers and hex do not usually have.

@@ -154,7 +154,8 @@ func (d *Detector) Score(text string) Analysis {
 	defer d.pool.Put(sc)
 	var a Analysis
 	sc.hits = sc.hits[:0]
-	for _, v := range Views(text) {
+	vs := Views(text)
+	for _, v := range vs {
 		sc.hits = d.rules.match(sc.hits, v.Text, v.Source, sc.stamp)
 		for _, w := range windows(v.Text) {
 			sc.fs = features(sc.fs[:0], w)
@@ -166,8 +167,8 @@ func (d *Detector) Score(text string) Analysis {
 			}
 		}
 	}
-	for _, l := range innerLines(text) {
-		for _, w := range windows(Normalize(l)) {
+	for _, l := range innerLines(vs[0].Text) {
+		for _, w := range windows(l) {
 			sc.fs = features(sc.fs[:0], w)
 			if p := d.model.lineProb(sc.fs); p > a.Line {
 				a.Line, a.line = p, w

@@ -16,7 +16,7 @@ var jailbreakRules = []ruleSpec{
 		`\b(?:jailbreak(?:ed|en|ing)?|jail ?broken)\b`},
 	{"mode_switch", 0.45, "mode | developer dev god jailbr unrestrict unfilter uncensor evil opposite chaos dan sudo",
 		`\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|opposite|chaos|dan|sudo) mode\b`},
-	{"you_unrestricted", 0.9, "you | restrict limit filter censor guideline boundar moral ethic restrain constrain polic",
+	{"you_unrestricted", 0.9, "you$ you're$ | restrict limit filter censor guideline boundar moral ethic restrain constrain polic",
 		`\byou(?:'re| are| will be| have been| now)?(?: \w+){0,5} (?:no|without|free (?:from|of)|not bound by|unbound by|` +
 			`not restricted by|released from|break(?:ing)? free (?:of|from)|devoid of|zero|any) (?:any )?(?:\w+ ){0,2}` +
 			`(?:restrictions|limits|limitations|filters?|censorship|guidelines|boundaries|morals|ethics|ethical (?:guidelines|constraints)|` +
@@ -29,7 +29,7 @@ var jailbreakRules = []ruleSpec{
 			`(?:policy|policies|guidelines|filters?|rules|restrictions|protocols|standards)`},
 	{"openai_policy", 0.4, "openai",
 		`\bopenai\b[^.\n]{0,40}\b(?:policy|policies|guidelines|rules|restrictions|filters|censorship)`},
-	{"never_refuse", 0.85, "refus declin reject say | you",
+	{"never_refuse", 0.85, "refus declin reject say$ | you$",
 		`\byou (?:will |must |shall |can |should |are to )?(?:never|not|cannot|can't|won't|will not|must not|do not|don't)(?: ever)? ` +
 			`(?:refuse|decline|say no|reject)\b`},
 	{"no_disclaimers", 0.45, "without no never | warning disclaim apolog moral",
@@ -37,7 +37,7 @@ var jailbreakRules = []ruleSpec{
 	{"amoral_persona", 0.75, "uncensor unfilter amoral immoral unethical unrestrict unlimit unchain unbound | ai assistant chatbot model version persona entity bot character language",
 		`\b(?:uncensored|unfiltered|amoral|immoral|unethical|unrestricted|unlimited|unchained|unbound)\b(?: \w+){0,2} ` +
 			`(?:ai|assistant|chatbot|model|version|persona|entity|bot|character|language model)\b`},
-	{"dual_response", 0.8, "respons answer paragraph output 🔓",
+	{"dual_response", 0.8, "two$ 2$ | respons answer paragraph output",
 		`\b(?:two|2) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\b[^.\n]{0,160}\b(?:normal|classic|filtered|` +
 			`unfiltered|jailbroken|developer mode|dan|censored|uncensored)\b|\[(?:🔒classic|🔓jailbreak)\]`},
 	{"stay_in_character", 0.35, "character | stay remain keep never",

@@ -21,15 +21,14 @@ const modelMagic = "BWIM1"
 // Model is a trained linear model over hashed features with two heads: a
 // message head (softmax over benign and the three kinds) and a line head
 // (logistic: is this line of a pasted document an instruction smuggled into
-// it). Weights are int16 with one scale per head and class, read in place
-// from the embedded file.
+// it). Weights are int16 with one scale per head and class.
 type Model struct {
 	msgBias  [nClasses]float32
 	msgScale [nClasses]float32
-	msg      []byte // bucket-major: nClasses little-endian int16 per bucket
+	msg      []int16 // bucket-major: nClasses weights per bucket
 	lineBias float32
 	lineScl  float32
-	line     []byte // one little-endian int16 per bucket
+	line     []int16 // one weight per bucket
 }
 
 const (
@@ -57,13 +56,29 @@ func parseModel(b []byte) (*Model, error) {
 		m.msgBias[c], m.msgScale[c] = f(), f()
 	}
 	m.lineBias, m.lineScl = f(), f()
-	m.msg = b[p : p+msgBytes]
-	m.line = b[p+msgBytes:]
+	m.msg = int16s(b[p : p+msgBytes])
+	m.line = int16s(b[p+msgBytes:])
 	return m, nil
 }
 
-// ParseModel reads a weights file as written by [Model.MarshalBinary]. The
-// model keeps referring to b.
+// int16s decodes little-endian int16 values.
+func int16s(b []byte) []int16 {
+	out := make([]int16, len(b)/2)
+	for i := range out {
+		out[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
+	}
+	return out
+}
+
+// appendInt16s encodes int16 values little-endian.
+func appendInt16s(b []byte, v []int16) []byte {
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint16(b, uint16(x))
+	}
+	return b
+}
+
+// ParseModel reads a weights file as written by [Model.MarshalBinary].
 func ParseModel(b []byte) (*Model, error) { return parseModel(b) }
 
 // MarshalBinary returns the weights file: a header with biases and scales,
@@ -79,31 +94,27 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	}
 	f(m.lineBias)
 	f(m.lineScl)
-	b = append(b, m.msg...)
-	return append(b, m.line...), nil
+	b = appendInt16s(b, m.msg)
+	return appendInt16s(b, m.line), nil
 }
 
 func (m *Model) msgWeight(bucket uint32, c int) float32 {
-	v := int16(binary.LittleEndian.Uint16(m.msg[(int(bucket)*nClasses+c)*2:]))
-	return float32(v) * m.msgScale[c]
-}
-
-func (m *Model) lineWeight(bucket uint32) float32 {
-	return float32(int16(binary.LittleEndian.Uint16(m.line[bucket*2:]))) * m.lineScl
+	return float32(m.msg[int(bucket)*nClasses+c]) * m.msgScale[c]
 }
 
 // messageProbs returns the class probabilities of one window's features.
 func (m *Model) messageProbs(fs []uint32) [nClasses]float64 {
 	var z [nClasses]float64
 	if len(fs) > 0 {
-		var sum [nClasses]float32
+		var s0, s1, s2, s3 int32
 		for _, f := range fs {
-			base := int(f) * nClasses * 2
-			w := m.msg[base : base+nClasses*2]
-			for c := range nClasses {
-				sum[c] += float32(int16(binary.LittleEndian.Uint16(w[c*2:])))
-			}
+			w := m.msg[int(f)*nClasses : int(f)*nClasses+nClasses : int(f)*nClasses+nClasses]
+			s0 += int32(w[0])
+			s1 += int32(w[1])
+			s2 += int32(w[2])
+			s3 += int32(w[3])
 		}
+		sum := [nClasses]float32{float32(s0), float32(s1), float32(s2), float32(s3)}
 		inv := 1 / math.Sqrt(float64(len(fs)))
 		for c := range nClasses {
 			z[c] = float64(sum[c]*m.msgScale[c]) * inv
@@ -119,11 +130,11 @@ func (m *Model) messageProbs(fs []uint32) [nClasses]float64 {
 func (m *Model) lineProb(fs []uint32) float64 {
 	z := float64(m.lineBias)
 	if len(fs) > 0 {
-		var sum float32
+		var sum int32
 		for _, f := range fs {
-			sum += float32(int16(binary.LittleEndian.Uint16(m.line[f*2:])))
+			sum += int32(m.line[f])
 		}
-		z += float64(sum*m.lineScl) / math.Sqrt(float64(len(fs)))
+		z += float64(float32(sum)*m.lineScl) / math.Sqrt(float64(len(fs)))
 	}
 	return sigmoid(z)
 }
@@ -148,7 +159,7 @@ func softmax(z [nClasses]float64) [nClasses]float64 {
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // quantize turns float weights into int16 with one scale.
-func quantize(w []float32, stride, off int, dst []byte) float32 {
+func quantize(w []float32, stride, off int, dst []int16) float32 {
 	var mx float32
 	for i := off; i < len(w); i += stride {
 		mx = max(mx, float32(math.Abs(float64(w[i]))))
@@ -158,8 +169,7 @@ func quantize(w []float32, stride, off int, dst []byte) float32 {
 	}
 	scale := mx / 32767
 	for i := off; i < len(w); i += stride {
-		q := int16(math.Round(float64(w[i] / scale)))
-		binary.LittleEndian.PutUint16(dst[i*2:], uint16(q))
+		dst[i] = int16(math.Round(float64(w[i] / scale)))
 	}
 	return scale
 }

@@ -183,6 +183,9 @@ var leet = map[byte]byte{
 // letters with digits or symbols ("1gn0r3"), and leaves numbers, prices and
 // identifiers with few substitutions alone.
 func fixWords(s string) string {
+	if !strings.ContainsAny(s, "0134579@$!|8") {
+		return s
+	}
 	var b strings.Builder
 	changed := false
 	start := 0

@@ -23,7 +23,7 @@ var promptInjectionRules = []ruleSpec{
 			`(?:told|given|instructed|programmed)|(?:i|we|they) (?:said|told you) before)`},
 	{"new_instructions", 0.6, "new updated real actual revised true | instruct task orders objective",
 		`\b(?:new|updated|real|actual|revised|true) (?:instructions?|task|orders|objective)\s?:`},
-	{"your_new_task", 0.7, "your | new real actual true | task goal objective instruct purpose job",
+	{"your_new_task", 0.7, "your$ | new$ real$ actual$ true$ | task goal objective instruct purpose job",
 		`\byour (?:new|real|actual|true) (?:task|goal|objective|instructions?|purpose|job) (?:is|are|will be)\b`},
 	{"instead_say", 0.8, "instead",
 		`\b(?:and|but|now) instead (?:just )?(?:say|print|output|spell check|respond|reply|write|repeat|answer|type)\b`},
@@ -49,14 +49,14 @@ var promptInjectionRules = []ruleSpec{
 	{"hide_from_user", 0.75, "not don dont never without | tell inform mention alert notify let | user them human anyone",
 		`\b(?:do not|don't|dont|never|without) (?:tell|telling|inform|informing|mention|mentioning|alert|alerting|let|letting|notify|notifying)` +
 			`(?: \w+){0,2} (?:the user|them|the human|anyone)\b`},
-	{"reply_manipulation", 0.45, "your | response reply answer output summary",
+	{"reply_manipulation", 0.45, "in$ to$ into$ throughout$ modify change alter rewrite end$ start begin augment enhance conclude append prefix | your$ | response reply answer output summary",
 		`\b(?:in|to|into|throughout) your (?:response|reply|answer|output|summary)\b|` +
 			`\b(?:modify|change|alter|rewrite|end|start|begin|augment|enhance|conclude|append|prefix) your (?:response|reply|answer|output)`},
 
-	{"inject_into_reply", 0.5, "add include insert integrate mention embed append incorporate weave | your | response reply answer output summary",
+	{"inject_into_reply", 0.5, "add include insert integrate mention embed append incorporate weave | your$ | response reply answer output summary",
 		`\b(?:add|include|insert|integrate|mention|embed|append|incorporate|weave)\b[^.\n]{0,100}\b(?:in|into|to|within) ` +
 			`your (?:response|reply|answer|output|summary)\b`},
-	{"deceptive_reply", 0.75, "your | response reply answer output | www http fake false fabricat baseless rumor rumour mislead phishing scam cracked malware download",
+	{"deceptive_reply", 0.75, "your$ | response reply answer output | www http fake false fabricat baseless rumor rumour mislead phishing scam cracked malware download",
 		`\byour (?:response|reply|answer|output)\b[^\n]{0,120}(?:www\.|https?:|\bfake\b|\bfalse\b|fabricat|baseless|rumou?r|mislead|` +
 			`phishing|\bscam|cracked|malware|download)|(?:www\.|https?:|\bfake\b|\bfalse\b|fabricat|baseless|rumou?r|mislead|phishing|` +
 			`\bscam|cracked|malware|download)[^\n]{0,120}\byour (?:response|reply|answer|output)\b`},

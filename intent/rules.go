@@ -39,10 +39,12 @@ type ruleSet struct {
 	subs    []subAnchor             // anchors that are not plain words (CJK, symbols)
 }
 
-// wordAnchor matches any word that starts with prefix.
+// wordAnchor matches any word that starts with prefix, or only the word
+// itself when exact (written with a trailing "$" in a rule's anchors).
 type wordAnchor struct {
 	prefix string
 	id     int
+	exact  bool
 }
 
 // subAnchor matches anywhere in a segment.
@@ -91,6 +93,8 @@ func buildRules() (*ruleSet, error) {
 }
 
 func (rs *ruleSet) addAnchor(a string, id int) {
+	exact := strings.HasSuffix(a, "$") && len(a) > 1
+	a = strings.TrimSuffix(a, "$")
 	for i := 0; i < len(a); i++ {
 		if !isWordByte(a[i]) || a[i] >= 0x80 {
 			rs.subs = append(rs.subs, subAnchor{a, id})
@@ -98,7 +102,7 @@ func (rs *ruleSet) addAnchor(a string, id int) {
 		}
 	}
 	key := a[:min(3, len(a))]
-	rs.byKey[key] = append(rs.byKey[key], wordAnchor{a, id})
+	rs.byKey[key] = append(rs.byKey[key], wordAnchor{a, id, exact})
 }
 
 // ruleHit is one rule that matched one view.
@@ -171,7 +175,9 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 	for seg, off := range segments(text) {
 		gen++
 		inner := multi && strings.IndexByte(text[:off], '\n') >= 0
-		rs.markAnchors(seg, stamp, gen)
+		if !rs.markAnchors(seg, stamp, gen) {
+			continue
+		}
 	rules:
 		for i := range rs.rules {
 			r := &rs.rules[i]
@@ -213,8 +219,10 @@ func allGroups(groups [][]int, stamp []uint32, gen uint32) bool {
 	return true
 }
 
-// markAnchors stamps the anchors present in seg with gen.
-func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) {
+// markAnchors stamps the anchors present in seg with gen and reports whether
+// there was any.
+func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) bool {
+	any := false
 	start := -1
 	ascii := true
 	for i := 0; i <= len(seg); i++ {
@@ -237,8 +245,9 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) {
 					break
 				}
 				for _, a := range rs.byKey[w[:n]] {
-					if strings.HasPrefix(w, a.prefix) {
+					if a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix) {
 						stamp[a.id] = gen
+						any = true
 					}
 				}
 			}
@@ -248,8 +257,10 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) {
 	for _, a := range rs.subs {
 		if (a.text[0] < 0x80 || !ascii) && strings.Contains(seg, a.text) {
 			stamp[a.id] = gen
+			any = true
 		}
 	}
+	return any
 }
 
 // segments yields the sentences and lines of a normalised text; pieces

@@ -21,7 +21,7 @@ var systemRules = []ruleSpec{
 			`(?:configuration|config|settings|prompt|instructions)\b`},
 	{"admin_override", 0.5, "override access command authori | admin administrator developer system root sudo operator",
 		`\b(?:admin|administrator|developer|system|root|sudo|operator)s? (?:override|access granted|command|authori[sz]ation)\b`},
-	{"reveal_the_system_prompt", 0.85, "reveal show print output repeat display tell give share leak dump write spell recite list echo return expose disclose translate encode what | system hidden secret initial internal developer confidential pre starting | prompt instruct message | the",
+	{"reveal_the_system_prompt", 0.85, "reveal show print output repeat display tell give share leak dump write spell recite list echo return expose disclose translate encode what | system hidden secret initial internal developer confidential pre starting | prompt instruct message | the$",
 		`\b` + enShow + `\b(?: me| us)?(?: \w+){0,3}? the (?:(?:full|entire|complete|exact|original)[ -])?(?:system|hidden|secret|initial|` +
 			`internal|developer|confidential|pre|starting)[ -]?(?:prompts?|instructions?|messages?)\b`},
 	{"system_prompt_mention", 0.2, "prompt systemprompt initialprompt | system initial hidden secret pre prompt",
@@ -39,7 +39,7 @@ var systemRules = []ruleSpec{
 			`my (?:system )?prompt (?:is|was))`},
 	{"not_supposed_to_tell", 0.7, "supposed allowed forbidden told",
 		`\bwhat (?:are|were) you (?:not supposed|not allowed|forbidden|told not) to (?:tell|say|reveal|share)\b`},
-	{"secrets_you_hold", 0.85, "key password secret credential token env environment | you your",
+	{"secrets_you_hold", 0.85, "key password secret credential token env environment | you$ your$",
 		`\b(?:api[ _-]?keys?|passwords?|secrets?|credentials|access tokens?|private keys?|env(?:ironment)? variables)\b[^.?\n]{0,40}` +
 			`\b(?:do you have|you (?:have|know|store|hold|were given|can (?:see|access))|in your (?:configuration|config|system|memory|` +
 			`environment|prompt|context))`},
@@ -49,7 +49,7 @@ var systemRules = []ruleSpec{
 	{"rules_changed", 0.8, "rules instructions guidelines programming directives system | changed updated overridden replaced modified revoked lifted suspended follows",
 		`\b(?:your|the) (?:new |updated )?(?:rules|instructions|guidelines|programming|directives|system prompt) (?:are|is|has|have) ` +
 			`(?:now |been )?(?:changed|updated|overridden|replaced|modified|revoked|lifted|suspended|as follows)`},
-	{"change_your_rules", 0.8, "update change modify rewrite replace overwrite reset delete erase disable remove turn deactivate | your ur",
+	{"change_your_rules", 0.8, "update change modify rewrite replace overwrite reset delete erase disable remove turn deactivate | your$ ur$",
 		`\b(?:update|change|modify|rewrite|replace|overwrite|reset|delete|erase|disable|remove|turn off|deactivate) ` +
 			`(?:your|ur) (?:own )?(?:system prompt|rules|instructions|guidelines|programming|directives|safety (?:settings|filters?|guidelines)|` +
 			`restrictions|content filters?|memory|persona)\b`},

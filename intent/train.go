@@ -82,7 +82,7 @@ func Train(msgs []Example, lines []LineExample, cfg TrainConfig) *Model {
 		}
 		ls = append(ls, sample{features(nil, Normalize(e.Text)), y, weightOf(e.Weight)})
 	}
-	m := &Model{msg: make([]byte, msgBytes), line: make([]byte, lineBytes)}
+	m := &Model{msg: make([]int16, msgBytes/2), line: make([]int16, lineBytes/2)}
 	mw, mb := fitSoftmax(ms, cfg)
 	for c := range nClasses {
 		m.msgBias[c] = mb[c]
