@@ -71,35 +71,13 @@ func start(binds []Bind, limits Limits) (_ *sandbox, err error) {
 	}()
 	sb := &sandbox{exited: make(chan struct{}), reports: make(chan reportMsg, 2),
 		degraded: caps.Degraded()}
-	attr := &syscall.SysProcAttr{
-		Cloneflags: unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNS |
-			unix.CLONE_NEWNET | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS | unix.CLONE_NEWCGROUP,
-		UidMappings: []syscall.SysProcIDMap{
-			{ContainerID: 0, HostID: hostInitUID, Size: 1},
-			{ContainerID: payloadUID, HostID: hostPayloadUID, Size: 1},
-		},
-		GidMappings: []syscall.SysProcIDMap{
-			{ContainerID: 0, HostID: hostInitUID, Size: 1},
-			{ContainerID: payloadUID, HostID: hostPayloadUID, Size: 1},
-		},
-		GidMappingsEnableSetgroups: true,
-		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}},
-		Pdeathsig:                  unix.SIGKILL,
-	}
+	attr := initAttr()
 	if hostCg.usable() {
-		name := fmt.Sprintf("run-%d-%d", os.Getpid(), runSeq.Add(1))
-		if sb.cg, err = hostCg.create(name); err != nil {
-			return nil, &SetupError{"create cgroup", err}
+		dir, err := sb.makeCgroup(limits, &undo)
+		if err != nil {
+			return nil, err
 		}
-		undo.add(func() { sb.cg.remove() })
-		if err := sb.cg.limit(limits.WithDefaults()); err != nil {
-			return nil, &SetupError{"limit cgroup", err}
-		}
-		if sb.cg.v2 != "" {
-			dir, err := sb.cg.openDir()
-			if err != nil {
-				return nil, &SetupError{"open cgroup", err}
-			}
+		if dir != nil {
 			defer dir.Close()
 			attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
 		}
@@ -155,6 +133,48 @@ func start(binds []Bind, limits Limits) (_ *sandbox, err error) {
 		return nil, &SetupError{r.Step, errors.New(r.Err)}
 	}
 	return sb, nil
+}
+
+// initAttr returns how the init is cloned: into every new namespace, as root
+// of its user namespace mapped to an unprivileged host user, and killed when
+// the supervisor dies.
+func initAttr() *syscall.SysProcAttr {
+	ids := []syscall.SysProcIDMap{
+		{ContainerID: 0, HostID: hostInitUID, Size: 1},
+		{ContainerID: payloadUID, HostID: hostPayloadUID, Size: 1},
+	}
+	return &syscall.SysProcAttr{
+		Cloneflags: unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNS |
+			unix.CLONE_NEWNET | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS | unix.CLONE_NEWCGROUP,
+		UidMappings:                ids,
+		GidMappings:                ids,
+		GidMappingsEnableSetgroups: true,
+		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}},
+		Pdeathsig:                  unix.SIGKILL,
+	}
+}
+
+// makeCgroup creates the sandbox's cgroup with limits, and on v2 returns
+// its directory for CLONE_INTO_CGROUP.
+func (sb *sandbox) makeCgroup(limits Limits, undo *cleanup) (*os.File, error) {
+	name := fmt.Sprintf("run-%d-%d", os.Getpid(), runSeq.Add(1))
+	cg, err := hostCg.create(name)
+	if err != nil {
+		return nil, &SetupError{"create cgroup", err}
+	}
+	sb.cg = cg
+	undo.add(func() { cg.remove() })
+	if err := cg.limit(limits.WithDefaults()); err != nil {
+		return nil, &SetupError{"limit cgroup", err}
+	}
+	if cg.v2 == "" {
+		return nil, nil
+	}
+	dir, err := cg.openDir()
+	if err != nil {
+		return nil, &SetupError{"open cgroup", err}
+	}
+	return dir, nil
 }
 
 // readReports forwards the init's messages until it closes the pipe.
