@@ -26,8 +26,37 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if strings.Contains(s, "0x") {
 		s = pathForm(s) // 0x2e0x2e0x2f spells ../
 	}
-	var h hit
-	climbs, first := 0, -1
+	p := pathFacts{s: s, nul: in.nul, whole: !strings.ContainsAny(strings.TrimSpace(s), " \n\t")}
+	p.climbs, p.first = countClimbs(s)
+	p.target = p.findTarget()
+	h := p.score()
+	if p.climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") &&
+		!strings.Contains(in.raw, "..\\") {
+		h.see(0.9, "encoded ../ sequence")
+	}
+	for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://", "data://",
+		"glob://", "compress.zlib://"} {
+		if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
+			h.see(0.85, "stream wrapper "+w)
+		}
+	}
+	return h.score, h.detail
+}
+
+// pathFacts is what the traversal detector knows about one text.
+type pathFacts struct {
+	s      string
+	nul    bool   // a NUL byte was dropped
+	whole  bool   // the text is one token, without inner spaces
+	climbs int    // ../ sequences
+	first  int    // index of the first, or -1
+	target string // a sensitive file the text reaches, or ""
+}
+
+// countClimbs counts ../ and ..\ sequences (also .../ and ..;/) that start
+// a path segment, and returns the index of the first.
+func countClimbs(s string) (climbs, first int) {
+	first = -1
 	for i := 0; i+2 < len(s); i++ {
 		if s[i] != '.' || s[i+1] != '.' {
 			continue
@@ -44,72 +73,82 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		}
 		i = j - 1
 	}
-	whole := !strings.ContainsAny(strings.TrimSpace(s), " \n\t")
-	// A target counts in the path a climb leads to, or in a value that is
-	// one token; in running text it means nothing.
+	return climbs, first
+}
+
+// findTarget returns the sensitive file in the path a climb leads to, or
+// in a value that is one token; in running text a file name means nothing.
+func (p *pathFacts) findTarget() string {
 	region := ""
 	switch {
-	case climbs > 0:
-		region = pathForm(s[first:min(len(s), first+512)])
-	case whole || in.nul:
-		region = pathForm(s[:min(len(s), 4096)])
+	case p.climbs > 0:
+		region = pathForm(p.s[p.first:min(len(p.s), p.first+512)])
+	case p.whole || p.nul:
+		region = pathForm(p.s[:min(len(p.s), 4096)])
+	default:
+		return ""
 	}
-	target := ""
 	for _, f := range sensitiveFiles {
-		if region != "" && strings.Contains(region, f) {
-			target = f
-			break
+		if strings.Contains(region, f) {
+			return f
 		}
 	}
-	value := first >= 0 && !strings.ContainsAny(s[:first], " \n\t")
+	return ""
+}
+
+// score turns the facts into a score and explanation.
+func (p *pathFacts) score() hit {
+	var h hit
+	s, target := p.s, p.target
+	value := p.first >= 0 && !strings.ContainsAny(s[:p.first], " \n\t")
 	switch {
-	case climbs >= 1 && target != "" && value:
+	case p.climbs >= 1 && target != "" && value:
 		h.see(0.95, "../ climbs to "+target)
-	case climbs >= 2 && value:
+	case p.climbs >= 2 && value:
 		h.see(0.9, "repeated ../ climbs out of the base path")
-	case climbs >= 1 && whole:
+	case p.climbs >= 1 && p.whole:
 		h.see(0.75, "a value that starts by climbing ../")
-	case climbs >= 3:
+	case p.climbs >= 3:
 		h.see(0.8, "repeated ../ climbs")
-	case climbs >= 1 && target != "":
+	case p.climbs >= 1 && target != "":
 		h.see(0.6, "../ towards "+target)
-	case climbs >= 1:
+	case p.climbs >= 1:
 		h.see(0.5, "../ in a path")
 	}
-	if climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") &&
-		!strings.Contains(in.raw, "..\\") {
-		h.see(0.9, "encoded ../ sequence")
-	}
-	if n := junkClimbs(s); n >= 2 && whole {
-		h.see(0.85, "repeated .. with an odd separator")
-	}
-	if whole && climbs == 0 && strings.Contains(s, "..") && target == "" {
-		for _, f := range []string{"passwd", "shadow", "boot.ini", "win.ini", "hosts", "issue"} {
-			if strings.Contains(s, f) {
-				h.see(0.85, ".. and "+f+" in one value")
-				break
-			}
-		}
-	}
-	if whole && climbs == 0 && target != "" && strings.Contains(s, "..") {
-		h.see(0.85, ".. and "+target+" in one value")
-	}
-	if whole && strings.Count(s, "./")+strings.Count(s, ".\\") >= 4 {
-		h.see(0.75, "dot-segment padding")
-	}
-	if in.nul && (target != "" || strings.ContainsAny(s, "./")) {
+	if p.nul && (target != "" || strings.ContainsAny(s, "./")) {
 		h.see(0.85, "NUL byte truncating a file name")
 	}
-	for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://", "data://",
-		"glob://", "compress.zlib://"} {
-		if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
-			h.see(0.85, "stream wrapper "+w)
-		}
+	if !p.whole {
+		return h
 	}
-	if target != "" && whole && (strings.HasPrefix(s, "/") || strings.HasPrefix(s, "c:")) {
+	if n := junkClimbs(s); n >= 2 {
+		h.see(0.85, "repeated .. with an odd separator")
+	}
+	if p.climbs == 0 && strings.Contains(s, "..") {
+		h.see(p.dotsAndFile())
+	}
+	if strings.Count(s, "./")+strings.Count(s, ".\\") >= 4 {
+		h.see(0.75, "dot-segment padding")
+	}
+	if target != "" && (strings.HasPrefix(s, "/") || strings.HasPrefix(s, "c:")) {
 		h.see(0.4, "absolute path to "+target)
 	}
-	return h.score, h.detail
+	return h
+}
+
+// dotsAndFile scores a one-token value holding ".." and a sensitive file
+// name, joined by separators the decoder did not understand
+// (..%c0%9vboot.ini).
+func (p *pathFacts) dotsAndFile() (float64, string) {
+	if p.target != "" {
+		return 0.85, ".. and " + p.target + " in one value"
+	}
+	for _, f := range []string{"passwd", "shadow", "boot.ini", "win.ini", "hosts", "issue"} {
+		if strings.Contains(p.s, f) {
+			return 0.85, ".. and " + f + " in one value"
+		}
+	}
+	return 0, ""
 }
 
 // pathForm rewrites s for path analysis: backslashes and hexadecimal
