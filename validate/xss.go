@@ -26,63 +26,18 @@ var execTags = map[string]bool{
 // or element to start its own, and script sinks reached that way.
 func detectXSS(in *input, c Context) (float64, string) {
 	s := in.low
-	var h hit
-	tags := 0
-	var probe [2]int // starts of tags with attributes, for libinjection
-	nprobe := 0
+	var x xssScan
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '<':
-			name := tagNameAt(s, i+1)
-			if name == "" {
-				continue
-			}
-			tags++
-			end := tagEnd(s, i+1+len(name))
-			attrs := s[i+1+len(name) : end]
-			if nprobe < len(probe) && riskyAttrs(attrs) {
-				probe[nprobe] = i
-				nprobe++
-			}
-			score, what := 0.35, "HTML tag"
-			switch {
-			case name == "script" && scriptRuns(s, end, attrs):
-				score, what = 0.95, "tag"
-			case name == "script":
-				score, what = 0.6, "tag named in text"
-			case hasHandler(attrs):
-				score, what = 0.93, "tag with an event handler"
-			case hasScriptURL(attrs):
-				score, what = 0.92, "tag with a script URL"
-			case execTags[name] && len(attrs) > 0:
-				score, what = 0.75, "tag with attributes"
-			case execTags[name]:
-				score, what = 0.5, "tag"
-			}
-			if h.beats(score) {
-				h.see(score, "<"+name+"> "+what)
-			}
-			if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
-				h.see(min(h.score+0.2, 0.95), "markup breaks out of an attribute")
-			}
+			x.tag(s, i)
 		case 'o':
-			// An event handler injected by closing an attribute quote:
-			// " onmouseover=...
-			if i > 0 && (s[i-1] == ' ' || s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '/') &&
-				handlerAt(s, i) && quoteBefore(s, i) {
-				h.see(0.85, "quote closed then event handler")
-			}
+			x.injectedHandler(s, i)
 		case 'j', 'v':
-			if strings.HasPrefix(s[i:], "javascript:") || strings.HasPrefix(s[i:], "vbscript:") {
-				if i == 0 || strings.IndexByte("\"'=( `", s[i-1]) >= 0 {
-					k := strings.IndexByte(s[i:], ':') + i + 1
-					if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
-						h.see(0.8, "script URL")
-					}
-				}
-			}
+			x.scriptURL(s, i)
 		}
 	}
+	h, tags := x.h, x.tags
 	if h.score < 0.85 {
 		for _, m := range xssMarkers {
 			// The anchor is a part without room for spaces; only
@@ -100,7 +55,7 @@ func detectXSS(in *input, c Context) (float64, string) {
 	// tags with attributes (bounded work however long the text); without
 	// a tag its verdict counts only in strict context.
 	if h.score < 0.7 {
-		for _, p := range probe[:nprobe] {
+		for _, p := range x.probe[:x.nprobe] {
 			if libinjection.IsXSS(in.dec[p:min(len(in.dec), p+256)]) {
 				h.see(0.8, "libinjection HTML5 tokenizer")
 				break
@@ -135,6 +90,74 @@ func riskyAttrs(attrs string) bool {
 		}
 	}
 	return false
+}
+
+// xssScan collects what the markup pass over one text found.
+type xssScan struct {
+	h      hit
+	tags   int
+	probe  [2]int // starts of tags with risky attributes, for libinjection
+	nprobe int
+}
+
+// tag judges the tag that may start at s[i] == '<'.
+func (x *xssScan) tag(s string, i int) {
+	name := tagNameAt(s, i+1)
+	if name == "" {
+		return
+	}
+	x.tags++
+	end := tagEnd(s, i+1+len(name))
+	attrs := s[i+1+len(name) : end]
+	if x.nprobe < len(x.probe) && riskyAttrs(attrs) {
+		x.probe[x.nprobe] = i
+		x.nprobe++
+	}
+	score, what := 0.35, "HTML tag"
+	switch {
+	case name == "script" && scriptRuns(s, end, attrs):
+		score, what = 0.95, "tag"
+	case name == "script":
+		score, what = 0.6, "tag named in text"
+	case hasHandler(attrs):
+		score, what = 0.93, "tag with an event handler"
+	case hasScriptURL(attrs):
+		score, what = 0.92, "tag with a script URL"
+	case execTags[name] && len(attrs) > 0:
+		score, what = 0.75, "tag with attributes"
+	case execTags[name]:
+		score, what = 0.5, "tag"
+	}
+	if x.h.beats(score) {
+		x.h.see(score, "<"+name+"> "+what)
+	}
+	if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
+		x.h.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
+	}
+}
+
+// injectedHandler looks at s[i] == 'o' for an event handler injected by
+// closing an attribute quote: " onmouseover=...
+func (x *xssScan) injectedHandler(s string, i int) {
+	if i > 0 && (s[i-1] == ' ' || s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '/') &&
+		handlerAt(s, i) && quoteBefore(s, i) {
+		x.h.see(0.85, "quote closed then event handler")
+	}
+}
+
+// scriptURL looks at s[i] for a javascript: or vbscript: URL where a value
+// starts, followed by code.
+func (x *xssScan) scriptURL(s string, i int) {
+	if !strings.HasPrefix(s[i:], "javascript:") && !strings.HasPrefix(s[i:], "vbscript:") {
+		return
+	}
+	if i > 0 && strings.IndexByte("\"'=( `", s[i-1]) < 0 {
+		return
+	}
+	k := strings.IndexByte(s[i:], ':') + i + 1
+	if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
+		x.h.see(0.8, "script URL")
+	}
 }
 
 // scriptRuns reports whether a <script> tag ending at s[end] would run
