@@ -69,6 +69,12 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Maxima of [Exec].
+const (
+	ExecMaxTimeout  = time.Hour
+	ExecMaxMemoryMB = 64 << 10
+)
+
 // ErrBusy means every run slot and every queue place is taken; the gateway
 // answers 429.
 var ErrBusy = errors.New("script: too many runs waiting")
@@ -172,14 +178,16 @@ func (r *Runner) Close() error {
 	return nil
 }
 
-// Exec runs one script in a fresh sandbox with the default configuration's
-// maxima: the path of `bulwark exec`.
+// Exec runs one script in a fresh sandbox: the path of `bulwark exec`. The
+// operator at the command line is trusted with larger maxima than a server's
+// clients (ExecMaxTimeout, ExecMaxMemoryMB); the defaults are the Runner's.
 func Exec(ctx context.Context, req Request) (Result, error) {
 	langs, err := findLanguages()
 	if _, ok := langs[req.Language]; !ok && err != nil {
 		return Result{Status: sandbox.StatusSandboxError.String()}, err
 	}
-	r := &Runner{cfg: Config{Concurrency: 1}.withDefaults(), langs: langs}
+	cfg := Config{Concurrency: 1, MaxTimeout: ExecMaxTimeout, MaxMemoryMB: ExecMaxMemoryMB}
+	r := &Runner{cfg: cfg.withDefaults(), langs: langs}
 	spec, err := r.spec(req)
 	if err != nil {
 		return Result{}, err
