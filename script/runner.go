@@ -182,6 +182,7 @@ func (r *Runner) Close() error {
 // operator at the command line is trusted with larger maxima than a server's
 // clients (ExecMaxTimeout, ExecMaxMemoryMB); the defaults are the Runner's.
 func Exec(ctx context.Context, req Request) (Result, error) {
+	go sandbox.Probe() // overlaps with finding the interpreters; the run waits for it
 	langs, err := findLanguages()
 	if _, ok := langs[req.Language]; !ok && err != nil {
 		return Result{Status: sandbox.StatusSandboxError.String()}, err
