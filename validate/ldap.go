@@ -7,6 +7,9 @@ import "strings"
 // break (*)(uid=*)).
 func detectLDAP(in *input, c Context) (float64, string) {
 	s := in.low
+	if !strings.ContainsAny(s, ")*\\") {
+		return 0, "" // every shape below needs one of these
+	}
 	var h hit
 	for i := 0; i+1 < len(s); i++ {
 		if s[i] != ')' {

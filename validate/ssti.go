@@ -14,6 +14,9 @@ const maxTemplateTags = 64
 // getRuntime) or computes (7*7).
 func detectSSTI(in *input, c Context) (float64, string) {
 	s := in.low
+	if strings.IndexByte(s, '{') < 0 && !strings.Contains(s, "<%") && !strings.Contains(s, "@(") {
+		return 0, "" // every delimiter has one of these
+	}
 	var h hit
 	// next remembers, per closing delimiter, where it next occurs, so
 	// each is searched for once per stretch of text: linear overall.
