@@ -306,6 +306,22 @@ func shellForm(s string) (out string, changed bool) {
 	return string(b), changed
 }
 
+// pairedInWord reports whether the quote at s[i] has a partner in the same
+// word (within 16 bytes either side).
+func pairedInWord(s string, i int) bool {
+	for j := i + 1; j < len(s) && j-i <= 16 && !isSpace(s[j]); j++ {
+		if s[j] == s[i] {
+			return true
+		}
+	}
+	for j := i - 1; j >= 0 && i-j <= 16 && !isSpace(s[j]); j-- {
+		if s[j] == s[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // ifsAt returns the length of a $IFS or ${IFS} field separator at s[i], or 0.
 func ifsAt(s string, i int) int {
 	switch {
@@ -328,8 +344,9 @@ func inWordNoise(s string, i int) int {
 	case (c == '\'' || c == '"' || c == '`') && d == c:
 		return 2
 	case c == '\'' || c == '"':
-		// A quote inside a word: c'a't.
-		if isAlpha(d) || d == '/' {
+		// Quotes inside a word that open and close there: c'a't, e't'c.
+		// A lone apostrophe (don't) is left alone.
+		if (isAlpha(d) || d == '/') && pairedInWord(s, i) {
 			return 1
 		}
 	case c == '\\' && isAlpha(d):
