@@ -116,7 +116,11 @@ func foldRune(r rune) rune {
 	if c, ok := confusables[r]; ok {
 		return c
 	}
-	return unicode.ToLower(r)
+	r = unicode.ToLower(r)
+	if c, ok := confusables[r]; ok {
+		return c
+	}
+	return r
 }
 
 // isInvisible reports zero-width, bidi and other format characters that
