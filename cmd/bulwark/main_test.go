@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/sandbox"
 )
 
 // TestMain lets the test binary stand in for bulwark: with
@@ -18,6 +20,9 @@ import (
 // tests run the real command, signals and exit codes included, without a
 // separate build.
 func TestMain(m *testing.M) {
+	if sandbox.IsInit() { // the sandbox re-executes this binary as its init
+		sandbox.InitMain()
+	}
 	if os.Getenv("BULWARK_TEST_AS_MAIN") == "1" {
 		main()
 		return
