@@ -170,8 +170,12 @@ func separatorScan(in *input, s string, lead bool) hit {
 			}
 		case '$':
 			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
-				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
-					h.see(0.85, "command substitution of "+cmd)
+				score := 0.55 // $(pwd) in a question about shell
+				if valueLike(s[:i]) || in.layers > 0 {
+					score = 0.85
+				}
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(score) {
+					h.see(score, "command substitution of "+cmd)
 				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
 					h.see(0.75, "arithmetic or nested substitution")
 				}

@@ -250,7 +250,7 @@ func breakoutQuote(s string) int {
 		if c != '\'' && c != '"' && c != '`' {
 			continue
 		}
-		if apostrophe(s, i) {
+		if apostrophe(s, i) || c == '`' && strings.Count(s, "`")%2 == 0 {
 			continue
 		}
 		if valueLike(s[:i]) {
@@ -375,8 +375,14 @@ func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
 	switch t.val {
 	case "select", "with", "update", "insert", "delete":
 		st.startsQuery = st.startsQuery || st.first
-	case "or", "and", "xor", "having", "where", "when":
+	case "or", "and", "xor":
 		f.checkTautology(s, j)
+	case "having", "where", "when":
+		// WHERE 1=1 is a query-builder idiom people ask about; after
+		// these words only a value typed right before counts.
+		if valueLike(s[:t.pos]) {
+			f.checkTautology(s, j)
+		}
 	}
 }
 
@@ -477,8 +483,8 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		if c != '\'' && c != '"' && c != '`' {
 			continue
 		}
-		if apostrophe(s, i) {
-			continue
+		if apostrophe(s, i) || c == '`' && strings.Count(s, "`")%2 == 0 {
+			continue // don't; `code` in a chat message
 		}
 		if !valueLike(s[:i]) || c == '"' && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && s[i+1] != c {
 			return // a sentence, or an inch mark (15")
