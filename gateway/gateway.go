@@ -57,6 +57,9 @@ type Deps struct {
 	SigningKey []byte
 	// WAF runs the Core Rule Set before bulwark's own layers; nil = off.
 	WAF *waf.WAF
+	// Batch, when sessions and limits share one Redis, checks both in one
+	// round trip; nil = one call each.
+	Batch *Batch
 }
 
 // ScriptRunner runs untrusted scripts in the sandbox; *script.Runner is one.
@@ -92,6 +95,7 @@ type Gateway struct {
 	trusted  []netip.Prefix // proxies whose X-Forwarded-For is believed
 	events   *eventLog
 	limiter  ratelimit.Limiter
+	ruleset  []rule
 	draining atomic.Bool
 	drained  chan struct{} // closed by Drain
 	drainOne sync.Once
@@ -132,6 +136,7 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 		g.trusted = append(g.trusted, pfx)
 	}
 	g.limiter = g.newLimiter(d.Limiter)
+	g.ruleset = g.rules()
 	g.routes()
 	return g, nil
 }
@@ -225,7 +230,15 @@ func (g *Gateway) origins(next http.Handler) http.Handler {
 // request context. A bad cookie is no session; a store failure is a 503.
 func (g *Gateway) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, err := g.d.Sessions.Load(r)
+		var (
+			s   session.Session
+			err error
+		)
+		if g.d.Batch != nil {
+			s, err = g.loadBatched(r)
+		} else {
+			s, err = g.d.Sessions.Load(r)
+		}
 		switch {
 		case err == nil:
 			info(r).user = s.User

@@ -1,12 +1,17 @@
 package gateway
 
 import (
+	"context"
+	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/sign"
+	"github.com/redis/go-redis/v9"
 )
 
 func TestChatRateLimit(t *testing.T) {
@@ -82,5 +87,54 @@ func TestWAF(t *testing.T) {
 	}
 	if a := c.chat("What is the capital of France?"); a.status != 200 {
 		t.Fatalf("plain chat through the WAF = %d %s", a.status, a.raw)
+	}
+}
+
+// TestRedisOneRoundTrip counts the commands Redis receives for a chat
+// request once sessions and limits share it: one pipeline carries the
+// session check and every rate-limit decision.
+func TestRedisOneRoundTrip(t *testing.T) {
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		t.Skip("REDIS_URL is not set: start redis-server and export REDIS_URL (.ci/run does both)")
+	}
+	e := newEnv(t, withConfig(func(c *Config) {
+		c.RedisURL, c.Session.Store, c.RedisPrefix = u, "redis", "onetrip-"+rand.Text()[:8]+":"
+		c.RateLimits.OnStoreError = "closed"
+	}))
+	c := e.client()
+	c.login("alice")
+	c.chat("warm up the script cache")
+
+	var pipelines, single atomic.Int32
+	e.srv.Gateway.d.Batch.Client.AddHook(countHook{&pipelines, &single})
+	if a := c.chat("hello"); a.status != 200 {
+		t.Fatalf("chat = %d %s", a.status, a.raw)
+	}
+	if p, s := pipelines.Load(), single.Load(); p != 1 || s != 0 {
+		t.Fatalf("a chat request made %d pipelines and %d single calls, want 1 and 0", p, s)
+	}
+	for range 3 { // chat limit is 30/min with burst 10: still allowed, still one trip each
+		c.chat("hello again")
+	}
+	if a := c.do("GET", "/api/auth/csrf", nil, nil); a.status != 200 || a.header.Get("RateLimit-Limit") == "" {
+		t.Fatalf("GET with limits = %d %v", a.status, a.header)
+	}
+}
+
+// countHook counts pipelines and single commands sent to Redis.
+type countHook struct{ pipelines, single *atomic.Int32 }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.single.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.pipelines.Add(1)
+		return next(ctx, cmds)
 	}
 }

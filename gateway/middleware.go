@@ -21,6 +21,9 @@ type reqInfo struct {
 	id    string
 	route string // the mux pattern that matched, for metrics labels
 	user  string
+
+	limits     []verdict // rate-limit decisions taken with the session check
+	limitsDone bool      // limits were decided already (Redis pipeline)
 }
 
 type ctxKey struct{}

@@ -74,6 +74,9 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if rs, ok := store.(*session.RedisStore); ok {
+		d.Batch = &Batch{Client: rdb, Store: rs, Limiter: d.Limiter.(*ratelimit.Redis)}
+	}
 	srv.closers = append(srv.closers, store.Close)
 	d.Sessions, err = session.NewManager(keys, store, session.Config{
 		CookieName:      cfg.Session.CookieName,

@@ -53,22 +53,50 @@ func (rl *Redis) Allow(ctx context.Context, key string, l Limit) (Decision, erro
 	if err := l.Valid(); err != nil {
 		return Decision{Limit: l}, err
 	}
+	return decode(gcraScript.Run(ctx, rl.client, []string{rl.prefix + key}, gcraArgs(l)...).Int64Slice())(l)
+}
+
+// AllowPipelined queues the decision for key on pipe and returns a function
+// that reads it once pipe has been executed, so that several decisions, or
+// a decision and other commands, cost one round trip together. The script
+// is sent by its hash; when Redis does not know it (after a restart), the
+// read function falls back to [Redis.Allow], which loads it.
+func (rl *Redis) AllowPipelined(ctx context.Context, pipe redis.Pipeliner, key string, l Limit) func() (Decision, error) {
+	if err := l.Valid(); err != nil {
+		return func() (Decision, error) { return Decision{Limit: l}, err }
+	}
+	cmd := gcraScript.EvalSha(ctx, pipe, []string{rl.prefix + key}, gcraArgs(l)...)
+	return func() (Decision, error) {
+		vals, err := cmd.Int64Slice()
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return rl.Allow(ctx, key, l)
+		}
+		return decode(vals, err)(l)
+	}
+}
+
+func gcraArgs(l Limit) []any {
 	interval := float64(l.Per) / float64(l.Rate) / float64(time.Microsecond)
-	args := []any{strconv.FormatFloat(interval, 'f', -1, 64), l.Capacity()}
-	vals, err := gcraScript.Run(ctx, rl.client, []string{rl.prefix + key}, args...).Int64Slice()
-	if err != nil {
-		return Decision{Limit: l}, fmt.Errorf("redis rate limit: %w", err)
+	return []any{strconv.FormatFloat(interval, 'f', -1, 64), l.Capacity()}
+}
+
+// decode turns the script's answer into a Decision under l.
+func decode(vals []int64, err error) func(l Limit) (Decision, error) {
+	return func(l Limit) (Decision, error) {
+		if err != nil {
+			return Decision{Limit: l}, fmt.Errorf("redis rate limit: %w", err)
+		}
+		if len(vals) != 4 {
+			return Decision{Limit: l}, fmt.Errorf("redis rate limit: script returned %d values", len(vals))
+		}
+		return Decision{
+			Allowed:    vals[0] == 1,
+			Limit:      l,
+			Remaining:  int(vals[1]),
+			RetryAfter: time.Duration(vals[2]) * time.Microsecond,
+			ResetAfter: time.Duration(vals[3]) * time.Microsecond,
+		}, nil
 	}
-	if len(vals) != 4 {
-		return Decision{Limit: l}, fmt.Errorf("redis rate limit: script returned %d values", len(vals))
-	}
-	return Decision{
-		Allowed:    vals[0] == 1,
-		Limit:      l,
-		Remaining:  int(vals[1]),
-		RetryAfter: time.Duration(vals[2]) * time.Microsecond,
-		ResetAfter: time.Duration(vals[3]) * time.Microsecond,
-	}, nil
 }
 
 var _ Limiter = (*Redis)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -194,5 +195,38 @@ func TestRedisDown(t *testing.T) {
 	}
 	if failures != 2 {
 		t.Fatalf("Fallback reported %d failures, want 2", failures)
+	}
+}
+
+// TestRedisPipelined checks that decisions queued on one pipeline agree
+// with Allow, and that a server that forgot the script (SCRIPT FLUSH, as
+// after a restart) still answers.
+func TestRedisPipelined(t *testing.T) {
+	c, prefix := redisClient(t)
+	rl := ratelimit.NewRedis(c, prefix)
+	ctx := context.Background()
+	l := ratelimit.Limit{Rate: 2, Per: time.Minute}
+	for _, flush := range []bool{false, true} {
+		if flush {
+			if err := c.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		key := fmt.Sprintf("pipe-%v", flush)
+		pipe := c.Pipeline()
+		var reads []func() (ratelimit.Decision, error)
+		for range 3 {
+			reads = append(reads, rl.AllowPipelined(ctx, pipe, key, l))
+		}
+		pipe.Exec(ctx)
+		for i, read := range reads {
+			d, err := read()
+			if err != nil {
+				t.Fatalf("flush=%v decision %d: %v", flush, i, err)
+			}
+			if want := i < 2; d.Allowed != want {
+				t.Errorf("flush=%v decision %d allowed = %v, want %v", flush, i, d.Allowed, want)
+			}
+		}
 	}
 }

@@ -132,25 +132,42 @@ func (m *Manager) isSecure(r *http.Request) bool { return m.secure || r.TLS != n
 // was revoked; any other error means the store failed. When several
 // cookies carry the session cookie's name, the first that opens wins.
 func (m *Manager) Load(r *http.Request) (Session, error) {
+	s, err := m.Peek(r)
+	if err != nil {
+		return Session{}, err
+	}
+	alive, err := m.store.Alive(r.Context(), s.ID)
+	return m.Check(s, alive, err)
+}
+
+// Peek returns the session that r's cookie holds, without asking the store:
+// the first cookie of the session cookie's name that opens and has not
+// timed out. It is half of [Manager.Load]; a caller that asks the store
+// itself (to share a round trip with other work) passes the answer to
+// [Manager.Check].
+func (m *Manager) Peek(r *http.Request) (Session, error) {
 	err := ErrNoSession
 	for i, c := range r.CookiesNamed(m.CookieName(r)) {
 		if i == maxCookiesTried {
 			break
 		}
 		var s Session
-		if s, err = m.Open(c.Value); err != nil {
-			continue
+		if s, err = m.Open(c.Value); err == nil {
+			return s, nil
 		}
-		alive, err := m.store.Alive(r.Context(), s.ID)
-		if err != nil {
-			return Session{}, fmt.Errorf("load session: %w", err)
-		}
-		if !alive {
-			return Session{}, errRevoked
-		}
-		return s, nil
 	}
 	return Session{}, err
+}
+
+// Check finishes [Manager.Peek] with the store's answer for s.ID.
+func (m *Manager) Check(s Session, alive bool, err error) (Session, error) {
+	if err != nil {
+		return Session{}, fmt.Errorf("load session: %w", err)
+	}
+	if !alive {
+		return Session{}, errRevoked
+	}
+	return s, nil
 }
 
 // Start logs user in: it revokes the session r carries, if any, records a

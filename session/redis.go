@@ -76,7 +76,19 @@ func (rs *RedisStore) Put(ctx context.Context, s Session, ttl time.Duration) err
 
 // Alive implements [Store].
 func (rs *RedisStore) Alive(ctx context.Context, id string) (bool, error) {
-	v, err := rs.c.Get(ctx, rs.prefix+id).Result()
+	return alive(rs.c.Get(ctx, rs.prefix+id))
+}
+
+// AlivePipelined queues the check of id on pipe and returns a function that
+// reads it once pipe has been executed, so that the check can share a round
+// trip with other commands (the gateway's rate limits).
+func (rs *RedisStore) AlivePipelined(ctx context.Context, pipe redis.Pipeliner, id string) func() (bool, error) {
+	cmd := pipe.Get(ctx, rs.prefix+id)
+	return func() (bool, error) { return alive(cmd) }
+}
+
+func alive(cmd *redis.StringCmd) (bool, error) {
+	v, err := cmd.Result()
 	if errors.Is(err, redis.Nil) {
 		return false, nil
 	}
