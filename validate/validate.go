@@ -59,9 +59,9 @@ type Config struct {
 // concurrent use.
 //
 // Security limits: it inspects text, not what an application later does with
-// it. Payloads split across fields, encodings beyond [maxDecodePasses] layers,
-// and injections into languages it does not know (code evaluation, XXE, SSRF,
-// RFI) are not detected. Chat context deliberately lets through SQL, HTML
+// it. Payloads split across fields, encodings nested more than four layers
+// deep, and injections into languages it does not know (code evaluation,
+// XXE, SSRF, RFI) are not detected. Chat context deliberately lets through SQL, HTML
 // and shell text that does not break out of a surrounding context, so an
 // application that pastes chat text into a query unquoted is not protected.
 type Validator struct {
