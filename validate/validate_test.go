@@ -3,6 +3,7 @@ package validate
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bulwarkhq/bulwark/scan"
@@ -321,4 +322,27 @@ func TestFindingOrder(t *testing.T) {
 			t.Fatalf("findings not in kind order: %+v", first.Findings)
 		}
 	}
+}
+
+// TestConcurrentUse runs one Validator from several goroutines; with -race
+// it shows the detectors share no mutable state.
+func TestConcurrentUse(t *testing.T) {
+	v := mustNew(t, Config{})
+	texts := []string{"' OR '1'='1", "<script>alert(1)</script>", "hello there", "../../etc/passwd"}
+	want := make([]bool, len(texts))
+	for i, s := range texts {
+		want[i] = v.Check(s, Chat).Allowed
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range 50 {
+				i := (g + n) % len(texts)
+				if got := v.Check(texts[i], Chat).Allowed; got != want[i] {
+					t.Errorf("%q: Allowed = %v, want %v", texts[i], got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
