@@ -272,15 +272,16 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// topFeatures returns the n-grams of text that raise class c the most
-// against benign, quoted, best first.
+// topFeatures returns the words and word pairs of text that raise class c
+// the most against benign, quoted, best first. Character n-grams weigh in
+// the score but are left out here: they explain little to a reader.
 func (d *Detector) topFeatures(text string, c, n int) []string {
 	type fw struct {
 		gram string
 		w    float32
 	}
 	top := make([]fw, 0, n+1)
-	eachFeature(text, func(b uint32, gram string) {
+	eachWordFeature(text, func(b uint32, gram string) {
 		w := d.model.msgWeight(b, c) - d.model.msgWeight(b, 0)
 		if w <= 0 || len(top) == n && w <= top[n-1].w {
 			return
@@ -307,8 +308,22 @@ func (d *Detector) topFeatures(text string, c, n int) []string {
 }
 
 // eachFeature calls yield with every feature bucket of s and the text it
-// came from; it visits the same buckets as features, for explanations.
+// came from; it visits the same buckets as features.
 func eachFeature(s string, yield func(bucket uint32, gram string)) {
+	eachWordFeature(s, yield)
+	for i := 0; i+3 <= len(s); i++ {
+		h := uint32(fnvOffset ^ seedChar)
+		for k := 0; k < 5 && i+k < len(s); k++ {
+			h = (h ^ uint32(s[i+k])) * fnvPrime
+			if k >= 2 {
+				yield((h^uint32(k))*fnvPrime&bucketMask, s[i:i+k+1])
+			}
+		}
+	}
+}
+
+// eachWordFeature calls yield with the word and word-pair buckets of s.
+func eachWordFeature(s string, yield func(bucket uint32, gram string)) {
 	var prev uint32
 	prevStart := -1
 	start := -1
@@ -327,15 +342,6 @@ func eachFeature(s string, yield func(bucket uint32, gram string)) {
 			}
 			prev, prevStart = h, start
 			start = -1
-		}
-	}
-	for i := 0; i+3 <= len(s); i++ {
-		h := uint32(fnvOffset ^ seedChar)
-		for k := 0; k < 5 && i+k < len(s); k++ {
-			h = (h ^ uint32(s[i+k])) * fnvPrime
-			if k >= 2 {
-				yield((h^uint32(k))*fnvPrime&bucketMask, s[i:i+k+1])
-			}
 		}
 	}
 }

@@ -34,9 +34,10 @@ type ruleSpec struct {
 type ruleSet struct {
 	rules   []rule
 	nAnchor int
-	ruleAnc [][][]int               // rule index -> anchor groups -> anchor ids
-	byKey   map[string][]wordAnchor // first 2 or 3 bytes -> word anchors
-	subs    []subAnchor             // anchors that are not plain words (CJK, symbols)
+	ruleAnc [][][]int       // rule index -> anchor groups -> anchor ids
+	byPair  [1 << 16]uint16 // first two bytes of a word -> index into buckets (0 = none)
+	buckets [][]wordAnchor  // word anchors sharing their first two bytes
+	subs    []subAnchor     // anchors that are not plain words (CJK, symbols)
 }
 
 // wordAnchor matches any word that starts with prefix, or only the word
@@ -55,7 +56,7 @@ type subAnchor struct {
 
 // buildRules compiles the rule tables of every kind.
 func buildRules() (*ruleSet, error) {
-	rs := &ruleSet{byKey: map[string][]wordAnchor{}}
+	rs := &ruleSet{buckets: [][]wordAnchor{nil}}
 	ids := map[string]int{}
 	for _, t := range []struct {
 		kind  scan.Kind
@@ -79,7 +80,9 @@ func buildRules() (*ruleSet, error) {
 						id = rs.nAnchor
 						rs.nAnchor++
 						ids[a] = id
-						rs.addAnchor(a, id)
+						if err := rs.addAnchor(a, id); err != nil {
+							return nil, fmt.Errorf("rule %s: %v", s.name, err)
+						}
 					}
 					group = append(group, id)
 				}
@@ -92,17 +95,25 @@ func buildRules() (*ruleSet, error) {
 	return rs, nil
 }
 
-func (rs *ruleSet) addAnchor(a string, id int) {
+func (rs *ruleSet) addAnchor(a string, id int) error {
 	exact := strings.HasSuffix(a, "$") && len(a) > 1
 	a = strings.TrimSuffix(a, "$")
 	for i := 0; i < len(a); i++ {
 		if !isWordByte(a[i]) || a[i] >= 0x80 {
 			rs.subs = append(rs.subs, subAnchor{a, id})
-			return
+			return nil
 		}
 	}
-	key := a[:min(3, len(a))]
-	rs.byKey[key] = append(rs.byKey[key], wordAnchor{a, id, exact})
+	if len(a) < 2 {
+		return fmt.Errorf("word anchor %q is shorter than two bytes", a)
+	}
+	k := pairKey(a)
+	if rs.byPair[k] == 0 {
+		rs.byPair[k] = uint16(len(rs.buckets))
+		rs.buckets = append(rs.buckets, nil)
+	}
+	rs.buckets[rs.byPair[k]] = append(rs.buckets[rs.byPair[k]], wordAnchor{a, id, exact})
+	return nil
 }
 
 // ruleHit is one rule that matched one view.
@@ -207,6 +218,8 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 
 func kindIndex(k scan.Kind) int { return slices.Index(kinds[:], k) }
 
+func pairKey(w string) uint16 { return uint16(w[0])<<8 | uint16(w[1]) }
+
 // allGroups reports whether every anchor group has a member stamped gen.
 func allGroups(groups [][]int, stamp []uint32, gen uint32) bool {
 	for _, g := range groups {
@@ -244,12 +257,8 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) bool {
 			}
 		}
 		if start >= 0 {
-			w := seg[start:i]
-			for _, n := range [2]int{2, 3} {
-				if len(w) < n {
-					break
-				}
-				for _, a := range rs.byKey[w[:n]] {
+			if w := seg[start:i]; len(w) >= 2 {
+				for _, a := range rs.buckets[rs.byPair[pairKey(w)]] {
 					if a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix) {
 						stamp[a.id] = gen
 						any = true
