@@ -17,6 +17,7 @@ type rule struct {
 	strength float64 // evidence in 0..1 when the rule matches
 	inner    float64 // evidence when it matches inside pasted material; 0 = strength
 	re       *regexp.Regexp
+	lead     *regexp.Regexp // re anchored at its start, for rules in leadRules
 }
 
 // ruleSpec is the source form of a rule, kept in the per-kind tables.
@@ -88,7 +89,11 @@ func buildRules() (*ruleSet, error) {
 				}
 				ai = append(ai, group)
 			}
-			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, innerStrength[s.name], re})
+			var lead *regexp.Regexp
+			if leadRules[s.name] {
+				lead = regexp.MustCompile(`^(?:` + s.pattern + `)`)
+			}
+			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, innerStrength[s.name], re, lead})
 			rs.ruleAnc = append(rs.ruleAnc, ai)
 		}
 	}
@@ -206,7 +211,7 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 					continue rules
 				}
 			}
-			if loc := r.re.FindStringIndex(seg); loc != nil {
+			if loc := rs.find(i, seg); loc != nil {
 				h := ruleHit{r, source, quoted(seg, loc[0], loc[1]), inner}
 				hits = append(hits, h)
 				miss[k] *= 1 - h.strength()
@@ -217,6 +222,76 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 }
 
 func kindIndex(k scan.Kind) int { return slices.Index(kinds[:], k) }
+
+// leadRules are rules whose pattern begins with a word of their first anchor
+// group. Their matches can only start at such a word, so find tries the
+// anchored expression there instead of scanning the whole segment, which
+// for these large expressions is many times faster.
+var leadRules = map[string]bool{
+	"ignore_previous_instructions": true,
+	"ignore_everything_before":     true,
+	"reveal_your_prompt":           true,
+	"reveal_the_system_prompt":     true,
+	"reveal_secrets":               true,
+	"exfiltrate_data":              true,
+	"new_instructions":             true,
+	"your_new_task":                true,
+	"addressed_to_ai":              true,
+	"ai_colon_command":             true,
+	"reply_manipulation":           true,
+	"inject_into_reply":            true,
+	"you_unrestricted":             true,
+	"break_policy":                 true,
+	"no_disclaimers":               true,
+	"amoral_persona":               true,
+	"change_your_rules":            true,
+	"display_system_configuration": true,
+	"continue_system_prompt":       true,
+	"steer_tool":                   true,
+}
+
+// find returns the position of rule i's first match in seg, or nil.
+func (rs *ruleSet) find(i int, seg string) []int {
+	r := &rs.rules[i]
+	if r.lead == nil {
+		return r.re.FindStringIndex(seg)
+	}
+	first := rs.ruleAnc[i][0]
+	start := -1
+	for j := 0; j <= len(seg); j++ {
+		if j < len(seg) && isAnchorByte(seg[j]) {
+			if start < 0 {
+				start = j
+			}
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		w := seg[start:j]
+		if len(w) >= 2 && rs.leads(w, first) {
+			if loc := r.lead.FindStringIndex(seg[start:]); loc != nil {
+				return []int{start + loc[0], start + loc[1]}
+			}
+		}
+		start = -1
+	}
+	return nil
+}
+
+// leads reports whether word w matches one of the anchors in group.
+func (rs *ruleSet) leads(w string, group []int) bool {
+	for _, a := range rs.buckets[rs.byPair[pairKey(w)]] {
+		if (a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix)) && slices.Contains(group, a.id) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAnchorByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
+}
 
 func pairKey(w string) uint16 { return uint16(w[0])<<8 | uint16(w[1]) }
 
@@ -249,7 +324,7 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) bool {
 			if c >= 0x80 {
 				ascii = false
 			}
-			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' {
+			if isAnchorByte(c) {
 				if start < 0 {
 					start = i
 				}
