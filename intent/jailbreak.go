@@ -37,7 +37,7 @@ var jailbreakRules = []ruleSpec{
 	{"amoral_persona", 0.75, "uncensor unfilter amoral immoral unethical unrestrict unlimit unchain unbound | ai assistant chatbot model version persona entity bot character language",
 		`\b(?:uncensored|unfiltered|amoral|immoral|unethical|unrestricted|unlimited|unchained|unbound)\b(?: \w+){0,2} ` +
 			`(?:ai|assistant|chatbot|model|version|persona|entity|bot|character|language model)\b`},
-	{"dual_response", 0.8, "respons answer paragraph output",
+	{"dual_response", 0.8, "respons answer paragraph output 🔓 🔒",
 		`\b(?:two|2) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\b[^.\n]{0,160}\b(?:normal|classic|filtered|` +
 			`unfiltered|jailbroken|developer mode|dan|censored|uncensored)\b|\[(?:🔒classic|🔓jailbreak)\]`},
 	{"stay_in_character", 0.35, "character | stay remain keep never",

@@ -145,9 +145,11 @@ func (h ruleHit) strength() float64 {
 // rather than used: in quotes, or after "such as", "for example" and the like.
 const quotedDiscount = 0.3
 
-// mentionCue are words that introduce an example of a phrase, not a use.
-var mentionCue = regexp.MustCompile(`\b(?:like|such as|for example|for instance|e\.g\.|example|contains?|containing|says?|` +
-	`phrases?|attacks?|called|known as|means|meaning|detect|flag|classify|injections?)\W{0,4}$`)
+// mentionCues are the last words before a phrase that introduce it as an
+// example rather than use it.
+var mentionCues = []string{"like", "such as", "for example", "for instance", "e.g.", "example", "contain",
+	"contains", "containing", "say", "says", "phrase", "phrases", "attack", "attacks", "called", "known as",
+	"means", "meaning", "detect", "flag", "classify", "injection", "injections"}
 
 // quoted reports whether seg[lo:hi] is quoted or introduced as an example.
 func quoted(seg string, lo, hi int) bool {
@@ -156,7 +158,13 @@ func quoted(seg string, lo, hi int) bool {
 	if strings.ContainsAny(before, "\"'`") && strings.ContainsAny(after, "\"'`") {
 		return true
 	}
-	return mentionCue.MatchString(seg[max(0, lo-40):lo])
+	before = strings.TrimRight(seg[max(0, lo-40):lo], " :,\"'`(")
+	for _, c := range mentionCues {
+		if strings.HasSuffix(before, c) && (len(before) == len(c) || !isAnchorByte(before[len(before)-len(c)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // Segments longer than maxSegment are cut into overlapping pieces so that
@@ -268,7 +276,10 @@ func (rs *ruleSet) find(i int, seg string) []int {
 		if start < 0 {
 			continue
 		}
-		w := seg[start:j]
+		for start < j && seg[start] == '\'' {
+			start++
+		}
+		w := trimQuotes(seg[start:j])
 		if len(w) >= 2 && rs.leads(w, first) {
 			if loc := r.lead.FindStringIndex(seg[start:]); loc != nil {
 				return []int{start + loc[0], start + loc[1]}
@@ -288,6 +299,9 @@ func (rs *ruleSet) leads(w string, group []int) bool {
 	}
 	return false
 }
+
+// trimQuotes removes apostrophes used as quotes around a word.
+func trimQuotes(w string) string { return strings.Trim(w, "'") }
 
 func isAnchorByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
@@ -332,7 +346,7 @@ func (rs *ruleSet) markAnchors(seg string, stamp []uint32, gen uint32) bool {
 			}
 		}
 		if start >= 0 {
-			if w := seg[start:i]; len(w) >= 2 {
+			if w := trimQuotes(seg[start:i]); len(w) >= 2 {
 				for _, a := range rs.buckets[rs.byPair[pairKey(w)]] {
 					if a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix) {
 						stamp[a.id] = gen
