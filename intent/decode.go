@@ -190,7 +190,7 @@ func commonWords(s string) int {
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		default:
-			if k > 0 && k <= len(buf) && english[string(buf[:k])] {
+			if k > 0 && k <= len(buf) && isCommonWord(string(buf[:k])) {
 				n++
 			}
 			k = 0
@@ -204,10 +204,14 @@ func commonWords(s string) int {
 	return n
 }
 
-var english = map[string]bool{
-	"the": true, "and": true, "you": true, "your": true, "to": true, "of": true,
-	"is": true, "are": true, "all": true, "in": true, "a": true, "that": true,
-	"it": true, "for": true, "with": true, "this": true, "me": true, "what": true,
-	"ignore": true, "previous": true, "instructions": true, "system": true,
-	"prompt": true, "tell": true, "now": true, "reveal": true, "say": true,
+// isCommonWord reports frequent English words and the words of typical
+// attacks.
+func isCommonWord(w string) bool {
+	switch w {
+	case "the", "and", "you", "your", "to", "of", "is", "are", "all", "in", "a", "that", "it",
+		"for", "with", "this", "me", "what", "ignore", "previous", "instructions", "system",
+		"prompt", "tell", "now", "reveal", "say":
+		return true
+	}
+	return false
 }

@@ -187,7 +187,7 @@ var leet = map[byte]byte{
 // letters with digits or symbols ("1gn0r3"), and leaves numbers, prices and
 // identifiers with few substitutions alone.
 func fixWords(s string) string {
-	if !strings.ContainsAny(s, "0134579@$!|8") {
+	if !leetNextToLetter(s) {
 		return s
 	}
 	var b strings.Builder
@@ -217,6 +217,18 @@ func fixWords(s string) string {
 		return s
 	}
 	return b.String()
+}
+
+// leetNextToLetter reports whether a leet character touches a letter
+// anywhere in s, the precondition for fixWords to change anything.
+func leetNextToLetter(s string) bool {
+	for i := 1; i < len(s); i++ {
+		a, b := s[i-1], s[i]
+		if leet[a] != 0 && isLetter(b) || isLetter(a) && leet[b] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // unleet rewrites one word when it is ASCII, holds at least two letters and at
