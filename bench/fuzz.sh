@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the module for a bounded time each, one after
+# the other, and keeps a few of the new interesting inputs of each target
+# under its package's testdata/fuzz/ so that plain `go test` replays them.
+#
+#   bash bench/fuzz.sh [TIME_PER_TARGET]       # default 30s; CI uses 3s
+#   FUZZ_KEEP=0 bash bench/fuzz.sh 3s          # run only, keep nothing
+#   FUZZ_ONLY=gateway bash bench/fuzz.sh 1m    # targets of matching packages
+#
+# A failing input is written by go test itself to testdata/fuzz/FuzzXxx/
+# and the script exits 1 after the remaining targets ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+per=${1:-30s}
+keep=${FUZZ_KEEP:-1}
+only=${FUZZ_ONLY:-}
+max_keep=${FUZZ_MAX_KEEP:-10} # new entries kept per target and run
+# A fresh fuzz cache per run: the time goes to new inputs, not to
+# replaying everything earlier runs found (that took up to 25 s a target).
+cache=$(mktemp -d /tmp/bulwark-fuzz.XXXXXX)
+trap 'rm -rf "$cache"' EXIT
+
+failed=()
+targets=0
+# Every `func FuzzXxx(f *testing.F)` of the module (bench/inputcmp is its
+# own module and has none).
+while IFS=: read -r file name; do
+	pkg=$(dirname "$file")
+	[[ -n $only && $pkg != *$only* ]] && continue
+	targets=$((targets + 1))
+	start=$(date +%s)
+	if go test -run='^$' -fuzz="^${name}\$" -fuzztime="$per" "./$pkg" \
+		-args -test.fuzzcachedir="$cache/$pkg" >"$cache/out" 2>&1; then
+		result=ok
+	else
+		result=FAIL
+		failed+=("$pkg $name")
+		tail -30 "$cache/out" >&2
+	fi
+	printf '%-5s %-22s %-14s %3ss\n' "$result" "$pkg" "$name" "$(($(date +%s) - start))"
+	if [[ $keep == 1 && -d $cache/$pkg/$name ]]; then
+		dest=$pkg/testdata/fuzz/$name
+		mkdir -p "$dest"
+		# A few small entries this run found; the repository keeps only
+		# a handful, as every one is replayed by go test.
+		find "$cache/$pkg/$name" -type f -size -4k -printf '%s %p\n' |
+			sort -n | head -n "$max_keep" | while read -r _ f; do
+			[[ -e $dest/$(basename "$f") ]] || cp "$f" "$dest/"
+		done
+	fi
+done < <(grep -rHo --include='*_test.go' --exclude-dir=inputcmp '^func Fuzz[A-Za-z0-9_]*' . |
+	sed 's|^\./||; s|func ||' | sort)
+
+echo "fuzz: $targets targets, $per each, ${#failed[@]} failed"
+if ((${#failed[@]})); then
+	printf 'fuzz: FAIL %s\n' "${failed[@]}" >&2
+	exit 1
+fi
