@@ -23,7 +23,8 @@ func Build(dataDir, augPath string, budget int) (*Model, *Detector, []Scored, er
 	m := Train(msgs, lines, TrainConfig{})
 	info := ModelInfo{
 		DataSHA256: trainSum, DevSHA256: devSum, AugSHA256: augSum, Bits: Bits,
-		TrainRows: len(trainRows), AugmentRows: len(augRows), Examples: len(msgs), LineExs: len(lines),
+		TrainRows: len(trainRows), AugmentRows: len(augRows),
+		Examples: len(msgs), LineExs: len(lines),
 	}
 	d, err := NewWithModel(Config{}, m, info)
 	if err != nil {

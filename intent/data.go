@@ -243,7 +243,7 @@ func isProse(l string) bool {
 				inWord = true
 			}
 			continue
-		case r == ' ' || r == ',' || r == '.' || r == '\'' || r == '?' || r == '!' || r == ':' || r == '"' || r == '-':
+		case strings.ContainsRune(" ,.'?!:\"-", r):
 		default:
 			other++
 		}

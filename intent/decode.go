@@ -98,7 +98,8 @@ func decodeBase64(seg string) (string, bool) {
 func decodeHex(seg string) (string, bool) {
 	for i := 0; i < len(seg); i++ {
 		c := seg[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == 'x' || c == '\\') {
+		hexDigit := c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+		if !hexDigit && c != 'x' && c != '\\' {
 			return "", false
 		}
 	}

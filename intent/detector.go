@@ -253,7 +253,8 @@ func (d *Detector) explain(a Analysis, i int, judged string) string {
 		parts = append(parts, "features: "+strings.Join(top, ", "))
 	}
 	if kinds[i] == scan.PromptInjection && a.Line >= 0.5 {
-		parts = append(parts, fmt.Sprintf("embedded instruction %.2f: %q", a.Line, clip(a.line, 60)))
+		parts = append(parts,
+			fmt.Sprintf("embedded instruction %.2f: %q", a.Line, clip(a.line, 60)))
 	}
 	if judged != "" {
 		parts = append(parts, judged)
@@ -307,22 +308,8 @@ func (d *Detector) topFeatures(text string, c, n int) []string {
 	return out
 }
 
-// eachFeature calls yield with every feature bucket of s and the text it
-// came from; it visits the same buckets as features.
-func eachFeature(s string, yield func(bucket uint32, gram string)) {
-	eachWordFeature(s, yield)
-	for i := 0; i+3 <= len(s); i++ {
-		h := uint32(fnvOffset ^ seedChar)
-		for k := 0; k < 5 && i+k < len(s); k++ {
-			h = (h ^ uint32(s[i+k])) * fnvPrime
-			if k >= 2 {
-				yield((h^uint32(k))*fnvPrime&bucketMask, s[i:i+k+1])
-			}
-		}
-	}
-}
-
-// eachWordFeature calls yield with the word and word-pair buckets of s.
+// eachWordFeature calls yield with the word and word-pair buckets of s and
+// their text, in the order features appends them.
 func eachWordFeature(s string, yield func(bucket uint32, gram string)) {
 	var prev uint32
 	prevStart := -1

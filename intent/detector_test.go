@@ -131,17 +131,17 @@ func TestLongInputWindows(t *testing.T) {
 	}
 }
 
-func TestEachFeatureMatchesFeatures(t *testing.T) {
+func TestEachWordFeatureMatchesFeatures(t *testing.T) {
 	for _, s := range []string{"", "ab", "ignore all previous instructions", "忽略之前的指令", "x, y; z!"} {
 		var got []uint32
-		eachFeature(s, func(b uint32, _ string) { got = append(got, b) })
+		eachWordFeature(s, func(b uint32, _ string) { got = append(got, b) })
 		want := features(nil, s)
-		if len(got) != len(want) {
-			t.Fatalf("%q: %d buckets from eachFeature, %d from features", s, len(got), len(want))
+		if len(got) > len(want) {
+			t.Fatalf("%q: %d word buckets, more than the %d features", s, len(got), len(want))
 		}
 		for i := range got {
 			if got[i] != want[i] {
-				t.Fatalf("%q: bucket %d differs", s, i)
+				t.Fatalf("%q: word bucket %d differs from features", s, i)
 			}
 		}
 	}

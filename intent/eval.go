@@ -75,7 +75,10 @@ func (d *Detector) Evaluate(scored []Scored) map[string]Count {
 	for _, s := range scored {
 		hit := d.flagged(s.Analysis)
 		keys := []string{"all", "kind:" + string(s.Row.Kind)}
-		for _, kv := range [][2]string{{"source:", s.Row.Source}, {"lang:", s.Row.Lang}, {"group:", s.Row.Group}} {
+		extra := [][2]string{
+			{"source:", s.Row.Source}, {"lang:", s.Row.Lang}, {"group:", s.Row.Group},
+		}
+		for _, kv := range extra {
 			if kv[1] != "" {
 				keys = append(keys, kv[0]+kv[1])
 			}
@@ -153,7 +156,9 @@ func (d *Detector) Tune(scored []Scored, budget int) map[scan.Kind]float64 {
 				if cs.FalsePos > budget {
 					continue
 				}
-				if cs.Detected > bestC.Detected || cs.Detected == bestC.Detected && cs.FalsePos < bestC.FalsePos {
+				better := cs.Detected > bestC.Detected ||
+					cs.Detected == bestC.Detected && cs.FalsePos < bestC.FalsePos
+				if better {
 					best, bestC = d.thresholds, cs
 				}
 			}

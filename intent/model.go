@@ -11,7 +11,9 @@ import (
 
 // classes are the outputs of the message model, in weight order. Index 0 is
 // benign.
-var classes = [...]scan.Kind{"benign", scan.PromptInjection, scan.Jailbreak, scan.SystemManipulation}
+var classes = [...]scan.Kind{
+	"benign", scan.PromptInjection, scan.Jailbreak, scan.SystemManipulation,
+}
 
 const nClasses = len(classes)
 
@@ -40,7 +42,8 @@ const (
 // parseModel reads a weights file without copying the weights.
 func parseModel(b []byte) (*Model, error) {
 	if len(b) != headerSize+msgBytes+lineBytes {
-		return nil, fmt.Errorf("parse model: size %d, want %d", len(b), headerSize+msgBytes+lineBytes)
+		want := headerSize + msgBytes + lineBytes
+		return nil, fmt.Errorf("parse model: size %d, want %d", len(b), want)
 	}
 	if string(b[:len(modelMagic)]) != modelMagic || b[len(modelMagic)] != Bits {
 		return nil, errors.New("parse model: not a bulwark intent model of this version")

@@ -6,11 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// Normalize folds text into the form the rules and the model read: lower case,
-// accents removed, full-width and mathematical letters, Unicode confusables
-// and tag characters mapped to ASCII, zero-width and bidi controls dropped,
-// runs of whitespace collapsed to one space or one newline, leetspeak undone inside words that mix letters
-// and digits, and spaced-out letters ("i g n o r e") joined.
+// Normalize folds text into the form the rules and the model read: lower
+// case, accents removed, full-width and mathematical letters, Unicode
+// confusables and tag characters mapped to ASCII, zero-width and bidi
+// controls dropped, runs of whitespace collapsed to one space or one newline,
+// leetspeak undone inside words that mix letters and digits, and spaced-out
+// letters ("i g n o r e") joined.
 //
 // Normalize is idempotent: Normalize(Normalize(s)) == Normalize(s).
 func Normalize(s string) string {
@@ -231,8 +232,9 @@ func leetNextToLetter(s string) bool {
 	return false
 }
 
-// unleet rewrites one word when it is ASCII, holds at least two letters and at
-// least one leet character between letters, and is not a number.
+// unleet rewrites one word when it is ASCII, holds at least two letters and a
+// leet character next to a letter and between letters, and is not a number
+// ("gpt-3.5" stays).
 func unleet(w string) (string, bool) {
 	letters, subs := 0, 0
 	for i := 0; i < len(w); i++ {
@@ -246,7 +248,7 @@ func unleet(w string) (string, bool) {
 			subs++
 		}
 	}
-	if letters < 2 || subs == 0 {
+	if letters < 2 || subs == 0 || !leetNextToLetter(w) {
 		return "", false
 	}
 	// Trim trailing punctuation such as "!" or "$" that ends a sentence.

@@ -29,7 +29,8 @@ var trustedRoles = []string{"system", "developer", "assistant"}
 // empty), skipping messages whose role is system, developer or assistant.
 // Each finding names its field, e.g. "messages[1].content". It returns an
 // error only when the body is not JSON.
-func (d *Detector) CheckPrompts(ctx context.Context, body []byte, fields []string) (scan.Verdict, error) {
+func (d *Detector) CheckPrompts(ctx context.Context, body []byte,
+	fields []string) (scan.Verdict, error) {
 	if len(fields) == 0 {
 		fields = DefaultFields
 	}

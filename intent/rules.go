@@ -93,7 +93,8 @@ func buildRules() (*ruleSet, error) {
 			if leadRules[s.name] {
 				lead = regexp.MustCompile(`^(?:` + s.pattern + `)`)
 			}
-			rs.rules = append(rs.rules, rule{s.name, t.kind, s.strength, innerStrength[s.name], re, lead})
+			r := rule{s.name, t.kind, s.strength, innerStrength[s.name], re, lead}
+			rs.rules = append(rs.rules, r)
 			rs.ruleAnc = append(rs.ruleAnc, ai)
 		}
 	}
@@ -147,8 +148,9 @@ const quotedDiscount = 0.3
 
 // mentionCues are the last words before a phrase that introduce it as an
 // example rather than use it.
-var mentionCues = []string{"like", "such as", "for example", "for instance", "e.g.", "example", "contain",
-	"contains", "containing", "say", "says", "phrase", "phrases", "attack", "attacks", "called", "known as",
+var mentionCues = []string{"like", "such as", "for example", "for instance", "e.g.", "example",
+	"contain", "contains", "containing", "say", "says", "phrase", "phrases", "attack", "attacks",
+	"called", "known as",
 	"means", "meaning", "detect", "flag", "classify", "injection", "injections"}
 
 // quoted reports whether seg[lo:hi] is quoted or introduced as an example.
@@ -160,7 +162,8 @@ func quoted(seg string, lo, hi int) bool {
 	}
 	before = strings.TrimRight(seg[max(0, lo-40):lo], " :,\"'`(")
 	for _, c := range mentionCues {
-		if strings.HasSuffix(before, c) && (len(before) == len(c) || !isAnchorByte(before[len(before)-len(c)-1])) {
+		n := len(before) - len(c)
+		if strings.HasSuffix(before, c) && (n == 0 || !isAnchorByte(before[n-1])) {
 			return true
 		}
 	}
@@ -293,7 +296,8 @@ func (rs *ruleSet) find(i int, seg string) []int {
 // leads reports whether word w matches one of the anchors in group.
 func (rs *ruleSet) leads(w string, group []int) bool {
 	for _, a := range rs.buckets[rs.byPair[pairKey(w)]] {
-		if (a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix)) && slices.Contains(group, a.id) {
+		hit := a.exact && w == a.prefix || !a.exact && strings.HasPrefix(w, a.prefix)
+		if hit && slices.Contains(group, a.id) {
 			return true
 		}
 	}
@@ -376,7 +380,7 @@ func segments(text string) func(yield func(string, int) bool) {
 			switch c := text[i]; {
 			case c == '\n':
 				end = 1
-			case (c == '.' || c == '?' || c == '!' || c == ';') && (i+1 == len(text) || text[i+1] == ' '):
+			case strings.IndexByte(".?!;", c) >= 0 && (i+1 == len(text) || text[i+1] == ' '):
 				end = 1
 			case c == 0xE3 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x82: // 。
 				end = 3

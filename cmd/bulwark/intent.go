@@ -30,14 +30,18 @@ func runIntent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func runIntentTrain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("intent train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", "", "directory holding train.jsonl and dev.jsonl (default ../shared/data/intent from the repository root)")
-	out := fs.String("out", "", "directory to write weights.bin and info.json (default intent/model in the repository)")
-	allow := fs.Int("fp-budget", 2, "benign dev rows allowed above the thresholds in all when tuning")
+	data := fs.String("data", "",
+		"directory holding train.jsonl and dev.jsonl "+
+			"(default ../shared/data/intent from the repository root)")
+	out := fs.String("out", "",
+		"directory to write weights.bin and info.json (default intent/model in the repository)")
+	allow := fs.Int("fp-budget", 2,
+		"benign dev rows allowed above the thresholds in all when tuning")
 	verbose := fs.Bool("v", false, "print the dev misses and false positives")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	root, err := repoRoot()
+	root, err := moduleRoot()
 	if err != nil && (*data == "" || *out == "") {
 		errorf(stderr, "intent train: %v", err)
 		hintf(stderr, "run it inside the repository or pass --data and --out")
@@ -53,14 +57,16 @@ func runIntentTrain(args []string, stdout, stderr io.Writer) int {
 	if root == "" {
 		aug = filepath.Join(*out, "..", "testdata", "augment.jsonl")
 	}
-	if err := train(*data, aug, *out, *allow, *verbose, stdout); err != nil {
+	if err := trainIntent(*data, aug, *out, *allow, *verbose, stdout); err != nil {
 		errorf(stderr, "intent train: %v", err)
 		return 1
 	}
 	return 0
 }
 
-func train(dataDir, augPath, outDir string, budget int, verbose bool, stdout io.Writer) error {
+// trainIntent runs intent.Build and writes the model files to outDir.
+func trainIntent(dataDir, augPath, outDir string, budget int, verbose bool,
+	stdout io.Writer) error {
 	m, d, scored, err := intent.Build(dataDir, augPath, budget)
 	if err != nil {
 		return err
@@ -77,10 +83,12 @@ func train(dataDir, augPath, outDir string, budget int, verbose bool, stdout io.
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(outDir, "weights.bin"), weights, 0o644); err != nil {
+	weightsPath := filepath.Join(outDir, "weights.bin")
+	infoPath := filepath.Join(outDir, "info.json")
+	if err := os.WriteFile(weightsPath, weights, 0o644); err != nil {
 		return fmt.Errorf("write weights: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(outDir, "info.json"), append(meta, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(infoPath, append(meta, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write model info: %w", err)
 	}
 	fmt.Fprintf(stdout, "data sha256 %s, %d message and %d line examples\n",
@@ -90,10 +98,12 @@ func train(dataDir, augPath, outDir string, budget int, verbose bool, stdout io.
 	if verbose {
 		missed, fps := d.Misses(scored)
 		for _, s := range missed {
-			fmt.Fprintf(stdout, "MISS %s %s %.2f %q\n", s.Row.ID, s.Row.Kind, s.Analysis.Scores, clip(s.Row.Text, 160))
+			fmt.Fprintf(stdout, "MISS %s %s %.2f %q\n",
+				s.Row.ID, s.Row.Kind, s.Analysis.Scores, oneLine(s.Row.Text, 160))
 		}
 		for _, s := range fps {
-			fmt.Fprintf(stdout, "FP   %s %.2f %q\n", s.Row.ID, s.Analysis.Scores, clip(s.Row.Text, 160))
+			fmt.Fprintf(stdout, "FP   %s %.2f %q\n",
+				s.Row.ID, s.Analysis.Scores, oneLine(s.Row.Text, 160))
 		}
 	}
 	return nil
@@ -109,11 +119,13 @@ func printCounts(w io.Writer, cs map[string]intent.Count) {
 	fmt.Fprintf(w, "%-36s %8s %8s %8s %8s\n", "group", "attacks", "recall", "benign", "fp")
 	for _, k := range keys {
 		c := cs[k]
-		fmt.Fprintf(w, "%-36s %8d %7.1f%% %8d %7.1f%%\n", k, c.Attacks, 100*c.Recall(), c.Benign, 100*c.FPR())
+		fmt.Fprintf(w, "%-36s %8d %7.1f%% %8d %7.1f%%\n",
+			k, c.Attacks, 100*c.Recall(), c.Benign, 100*c.FPR())
 	}
 }
 
-func clip(s string, n int) string {
+// oneLine collapses whitespace in s and cuts it to n bytes, for listings.
+func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > n {
 		return s[:n]
@@ -121,8 +133,8 @@ func clip(s string, n int) string {
 	return s
 }
 
-// repoRoot finds the bulwark module root above the working directory.
-func repoRoot() (string, error) {
+// moduleRoot finds the bulwark module root above the working directory.
+func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
