@@ -398,6 +398,9 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if f.breakout == "" && f.words <= 1 && st.ntok < 24 {
 		f.breakout = continuationStart(s)
 	}
+	if f.breakout == "" {
+		f.breakout = openCall(s)
+	}
 	if f.breakout == "" && f.words == 0 && st.ntok <= 8 && endsInComment(s) &&
 		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
 		f.breakout = "short expression then a comment"
@@ -656,6 +659,17 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	if f.tautology != "" {
 		return
 	}
+	f.literalTautology(s, i)
+	if f.tautology == "" && valueLike(s[:max(0, i-4)]) {
+		if op, _, ok := constComparison(s, i); ok {
+			f.tautology = "boolean operator then constant comparison " + op
+		}
+	}
+}
+
+// literalTautology is the token-level part of [sqlFacts.checkTautology]:
+// a literal compared with a literal, a truth value, a bare number.
+func (f *sqlFacts) literalTautology(s string, i int) {
 	a, j, ok := nextSQLTok(s, i)
 	if !ok {
 		return
@@ -813,22 +827,34 @@ func continuationStart(s string) string {
 	return ""
 }
 
-// startComparison returns an explanation when s opens with an equality of
-// two literals ('1'='1, 1=1 --), a value that is itself a tautology.
+// startComparison returns an explanation when s (after an optional
+// name= or /path/ prefix) opens with a comparison of two constants ('1'='1,
+// 1!=11, '{"b":2}'::jsonb @> '{}'), a value that is itself a condition.
+// Plain number orderings (3 < 5) and arithmetic without a quote or a
+// ::type cast read as maths and do not count.
 func startComparison(s string) string {
-	a, j, ok := nextSQLTok(s, 0)
-	if !ok || a.kind != 's' && !bareNumber(a) {
+	i := 0
+	if k := strings.IndexByte(s, '='); k > 0 && k < 40 && !strings.ContainsAny(s[:k], " '\"()") {
+		i = k + 1
+	}
+	op, cast, ok := constComparison(s, i)
+	if !ok {
 		return ""
 	}
-	op, k, ok := nextSQLTok(s, j)
-	if !ok || op.val != "=" && op.val != "==" {
-		return ""
+	quoted := strings.ContainsAny(s, "'\"`")
+	if i > 0 && !cast && !quoted {
+		return "" // size=1=5: numbers after a field name
 	}
-	b, _, ok := nextSQLTok(s, k)
-	if !ok || b.kind != 's' && !bareNumber(b) {
-		return ""
+	if !cast && !quoted {
+		j, _, _ := constOperand(s, i, 0)
+		o, k := compareOpAt(s, j)
+		e, _, _ := constOperand(s, k, 0)
+		if o == "" || strings.IndexByte("<>?", o[0]) >= 0 && o != "<=>" && o != "<>" ||
+			skipSpace(s, e) < len(s) && strings.IndexByte("+-*/%", s[skipSpace(s, e)]) >= 0 {
+			return ""
+		}
 	}
-	return "value compares literals " + a.val + op.val + b.val
+	return "value compares constants with " + op
 }
 
 // bareNumber reports whether t is a plain decimal number (not 1990s, 4wd).
@@ -927,4 +953,156 @@ func stackedFollows(want string, n sqlTok) bool {
 		}
 	}
 	return false
+}
+
+// sqlCallNames are SQL function and statement names that a value may open
+// a call of and leave for the application's query to close: time(, pi(.
+var sqlCallNames = wordSet(`pi pow power log ln exp time date year month day hour minute
+	second quarter week rtrim ltrim trim format strcmp xmltype db_name user_name insert
+	execute exec length len password user encode decode version if iif substring substr
+	mid ascii ord char chr concat count sleep benchmark md5 sha1 rand floor hex unhex
+	now sysdate convert cast left right replace reverse repeat instr locate position
+	coalesce ifnull nullif isnull least greatest elt field find_in_set load_file database
+	schema current_user system_user session_user extractvalue updatexml`)
+
+// openCall returns an explanation when the whole short value ends in an
+// opened call of a SQL function (time(, length&&(, md5\(): the application's
+// query supplies the rest.
+func openCall(s string) string {
+	t := strings.TrimRight(s, " ")
+	if len(t) < 2 || len(t) > 32 || t[len(t)-1] != '(' {
+		return ""
+	}
+	k := len(t) - 1
+	for k > 0 && strings.IndexByte(" ?/\\&|!$=].'", t[k-1]) >= 0 {
+		k--
+	}
+	j := k
+	for j > 0 && isWordByte(t[j-1]) {
+		j--
+	}
+	if strings.Count(t[:j], " ") > 0 || !sqlCallNames[t[j:k]] {
+		return ""
+	}
+	return "value opens a call of " + t[j:k]
+}
+
+// sqlCompareOps are the comparison, JSON and concatenation operators of the
+// SQL dialects, longest first so a prefix match takes the whole operator.
+var sqlCompareOps = []string{"<=>", "->>", "#>>", "@>", "<@", "@?", "@@", "?|", "?&", "->",
+	"#>", "#-", "||", "!=", "<>", "==", "<=", ">=", "=", "<", ">", "?"}
+
+// constOperand reads a constant operand at s[i:]: a literal (after unary
+// signs), a parenthesised constant expression, a function applied to
+// constants, or array[...], each with an optional ::type cast. It returns
+// the index after the operand and whether it carried a cast. A string left
+// open runs to the end: the application closes it.
+func constOperand(s string, i, depth int) (end int, cast, ok bool) {
+	t, j, ok := nextSQLTok(s, i)
+	for ok && t.kind == 'o' && (t.val == "-" || t.val == "+" || t.val == "~" || t.val == "!") {
+		t, j, ok = nextSQLTok(s, j)
+	}
+	if !ok || depth > 4 {
+		return i, false, false
+	}
+	switch {
+	case t.kind == 's', bareNumber(t), t.val == "null", t.val == "true",
+		t.val == "false":
+	case t.val == "(":
+		k, c, ok := constExpr(s, j, depth+1)
+		if !ok || peekByte(s, k) != ')' {
+			return i, false, false
+		}
+		j, cast = skipSpace(s, k)+1, c
+	case t.val == "array" && peekByte(s, j) == '[':
+		k := strings.IndexByte(s[j:], ']')
+		if k < 0 {
+			return i, false, false
+		}
+		j += k + 1
+	case t.kind == 'w' && peekByte(s, j) == '(':
+		j = skipSpace(s, j) + 1
+		for {
+			k, c, ok := constExpr(s, j, depth+1)
+			if !ok {
+				return i, false, false
+			}
+			cast = cast || c
+			j = skipSpace(s, k)
+			if j < len(s) && s[j] == ',' {
+				j++
+				continue
+			}
+			if j < len(s) && s[j] == ')' {
+				j++
+				break
+			}
+			return i, false, false
+		}
+	default:
+		return i, false, false
+	}
+	if k := skipSpace(s, j); strings.HasPrefix(s[k:], "::") {
+		w := wordAt(s, k+2)
+		if w == "" {
+			return i, false, false
+		}
+		j, cast = k+2+len(w), true
+	}
+	return j, cast, true
+}
+
+// constExpr reads constant operands joined by arithmetic operators.
+func constExpr(s string, i, depth int) (end int, cast, ok bool) {
+	j, cast, ok := constOperand(s, i, depth)
+	for ok {
+		k := skipSpace(s, j)
+		if k >= len(s) || strings.IndexByte("+-*/%", s[k]) < 0 || strings.HasPrefix(s[k:], "--") ||
+			strings.HasPrefix(s[k:], "/*") || strings.HasPrefix(s[k:], "->") {
+			break
+		}
+		e, c, more := constOperand(s, k+1, depth)
+		if !more {
+			break
+		}
+		j, cast = e, cast || c
+	}
+	return j, cast, ok
+}
+
+// compareOpAt returns the comparison operator at s[i:] (after spaces),
+// including LIKE, IS [NOT] and the JSON operators, and the index after it.
+func compareOpAt(s string, i int) (string, int) {
+	i = skipSpace(s, i)
+	for _, op := range sqlCompareOps {
+		if strings.HasPrefix(s[i:], op) {
+			return op, i + len(op)
+		}
+	}
+	switch w := wordAt(s, i); w {
+	case "like", "rlike", "regexp", "glob", "is":
+		j := i + len(w)
+		if w == "is" && wordAt(s, skipSpace(s, j)) == "not" {
+			j = skipSpace(s, j) + 3
+		}
+		return w, j
+	}
+	return "", i
+}
+
+// constComparison reports whether s[i:] starts with two constant
+// expressions joined by a comparison ('{"b":2}'::jsonb @> '{}', 1+2=3+4,
+// json_extract('{}', '$.a') = 'x'): a condition whose value the input
+// alone decides. cast reports whether a ::type cast took part.
+func constComparison(s string, i int) (op string, cast, ok bool) {
+	j, c1, ok := constExpr(s, i, 0)
+	if !ok {
+		return "", false, false
+	}
+	op, k := compareOpAt(s, j)
+	if op == "" {
+		return "", false, false
+	}
+	_, c2, ok := constExpr(s, k, 0)
+	return op, c1 || c2, ok
 }
