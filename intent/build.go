@@ -1,6 +1,10 @@
 package intent
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/bulwarkhq/bulwark/scan"
+)
 
 // Build is the whole training run of `bulwark intent train`: read
 // train.jsonl and dev.jsonl from dataDir and the augmentation rows from
@@ -26,7 +30,13 @@ func Build(dataDir, augPath string, budget int) (*Model, *Detector, []Scored, er
 		TrainRows: len(trainRows), AugmentRows: len(augRows),
 		Examples: len(msgs), LineExs: len(lines),
 	}
-	d, err := NewWithModel(Config{}, m, info)
+	// Score dev with every threshold at 1, so that no shortcut taken once a
+	// kind is reported changes the scores that tuning sees.
+	all := map[scan.Kind]float64{}
+	for _, k := range kinds {
+		all[k] = 1
+	}
+	d, err := NewWithModel(Config{Thresholds: all}, m, info)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -167,21 +167,12 @@ func (d *Detector) Score(text string) Analysis {
 			}
 		}
 	}
-	for _, l := range innerLines(vs[0].Text) {
-		for _, w := range windows(l) {
-			sc.fs = features(sc.fs[:0], w)
-			if p := d.model.lineProb(sc.fs); p > a.Line {
-				a.Line, a.line = p, w
-			}
-		}
-	}
 	var miss [len(kinds)]float64
 	for i := range miss {
 		miss[i] = 1
 	}
 	for _, h := range sc.hits {
-		i := slices.Index(kinds[:], h.rule.kind)
-		miss[i] *= 1 - h.strength()
+		miss[kindIndex(h.rule.kind)] *= 1 - h.strength()
 	}
 	if len(sc.hits) > 0 {
 		a.hits = slices.Clone(sc.hits)
@@ -189,6 +180,19 @@ func (d *Detector) Score(text string) Analysis {
 	for i := range kinds {
 		a.Rules[i] = 1 - miss[i]
 		a.Scores[i] = 1 - (1-a.Model[i])*(1-a.Rules[i])
+	}
+	// The line head can only raise prompt injection; once that is reported
+	// anyway, reading every line again would change nothing but the score.
+	if a.Scores[0] >= d.thresholds[0] {
+		return a
+	}
+	for _, l := range innerLines(vs[0].Text) {
+		for _, w := range windows(l) {
+			sc.fs = features(sc.fs[:0], w)
+			if p := d.model.lineProb(sc.fs); p > a.Line {
+				a.Line, a.line = p, w
+			}
+		}
 	}
 	a.Scores[0] = 1 - (1-a.Scores[0])*(1-lineWeight*a.Line)
 	return a
