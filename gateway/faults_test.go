@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bulwarkhq/bulwark/auth"
+	"github.com/bulwarkhq/bulwark/validate"
 )
 
 // Fault tests: what the gateway does when its upstream fails, when clients
@@ -545,4 +546,43 @@ func fuzzUpstream(f *testing.F, h http.Handler) string {
 	ts := httptest.NewServer(h)
 	f.Cleanup(ts.Close)
 	return ts.URL
+}
+
+func TestFaultJSONDepth(t *testing.T) {
+	// The input layer bounds JSON nesting (validate.DefaultMaxDepth) before
+	// anything is forwarded: backend parsers that recurse never see more.
+	be := newBackend(t)
+	e := newEnv(t, withConfig(func(c *Config) { c.Upstream = be.ts.URL }))
+	c := e.client()
+	c.token = proxyLogin(t, c)
+	const limit = validate.DefaultMaxDepth
+	objects := func(n int) string { return strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n) }
+	cases := []struct {
+		name string
+		body string
+		deep bool
+	}{
+		{"arrays at the limit", nested(limit), false},
+		{"objects at the limit", objects(limit), false},
+		{"arrays one over", nested(limit + 1), true},
+		{"objects one over", objects(limit + 1), true},
+		{"brackets in a string", `{"text":"` + strings.Repeat("[{", 1000) + `"}`, false},
+		{"escaped quote then brackets", `{"text":"\"` + strings.Repeat("[", 1000) + `"}`, false},
+		{"far over", nested(9000), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := c.do("POST", "/api/items", tc.body, map[string]string{"X-CSRF-Token": c.token})
+			if !tc.deep {
+				if a.status != 200 {
+					t.Fatalf("got %d %s, want it forwarded", a.status, a.raw)
+				}
+				return
+			}
+			jsonError(t, a, 400, "bad_json")
+			if want := fmt.Sprintf("nesting deeper than %d levels", limit); !strings.Contains(a.str("error"), want) {
+				t.Fatalf("error %q does not say %q", a.str("error"), want)
+			}
+		})
+	}
 }
