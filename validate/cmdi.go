@@ -12,7 +12,7 @@ var shellCommands = wordSet(`id whoami uname ls cat pwd ifconfig ipconfig netsta
 	tail more less grep egrep fgrep find awk gawk sed xargs base64 base32 xxd od hexdump tar
 	gzip gunzip zip unzip bzip2 dir type net reg cmd powershell pwsh certutil bitsadmin
 	systeminfo tasklist taskkill wmic hostname vi vim ex nano ed crontab nohup time strace
-	ltrace gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
+	ltrace trap perf ssh-copy-id gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
 	dd mkfifo mknod socat openssl tee sort uniq diff file stat which whereis locate ln
 	readlink expr printf eval exec source alias history ulimit lsof pkill killall service
 	systemctl docker kubectl ansible ansible-vault ansible-config ansible-playbook
@@ -51,6 +51,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h := separatorScan(in, s, commandAt(s, 0) != "")
 	h.see(shellConstruct(s))
 	h.see(cmdMarkers(s))
+	h.see(shellExpansion(in.low))
 	h.see(mailCommand(in.low))
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
@@ -66,7 +67,14 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	}
 	if h.score < 0.7 && len(s) < 80 && !strings.ContainsAny(s, "\n") {
 		// A whole short value that is a command line: a wrapper and the
-		// command it runs (nohup id, time who).
+		// command it runs (nohup id, time who), an alias definition, a
+		// shell named by a variable given a script (${SHELL} -c).
+		if aliasDefinition(s) {
+			h.see(0.75, "shell alias definition")
+		}
+		if commandAt(s, 0) == "$variable" && strings.Contains(s, " -c ") {
+			h.see(0.8, "shell from a variable runs -c")
+		}
 		w := wordAt(s, skipSpace(s, 0))
 		if wrapperCmd[w] {
 			rest := skipSpace(s, len(w)+skipSpace(s, 0))
@@ -90,14 +98,18 @@ var proseCommands = wordSet(`time who w last more less find sort type start call
 // as shell: the end, a flag, a path, a variable, a redirection or a
 // separator, or a number (sleep 5).
 func shellArgFollows(s string, j int) bool {
-	k := skipSpace(s, j)
+	k := j
+	for k < len(s) && (isSpace(s[k]) || s[k] == '+') {
+		k++ // a + is a space in a form-encoded value
+	}
 	if k >= len(s) {
 		return true
 	}
 	if strings.IndexByte("-/.$><|;&`'\"\\~%*{", s[k]) >= 0 || isDigit(s[k]) {
 		return true
 	}
-	return false
+	// A Windows drive path: dir c:\, type d:/x.
+	return k+2 < len(s) && isAlpha(s[k]) && s[k+1] == ':' && (s[k+2] == '\\' || s[k+2] == '/')
 }
 
 // flaggedWordAt reports whether s[j:] is a word followed by a flag or a
@@ -126,6 +138,7 @@ func flaggedWordAt(s string, j int) bool {
 func separatorScan(in *input, s string, lead bool) hit {
 	var h hit
 	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
+	start := skipSpace(s, 0)
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch ch {
@@ -144,13 +157,25 @@ func separatorScan(in *input, s string, lead bool) hit {
 			for j < len(s) && (s[j] == ch || s[j] == '&' || s[j] == '|') {
 				j++
 			}
-			cmd := commandAt(s, j)
-			if cmd == "" && valueLike(s[:i]) && flaggedWordAt(s, j) {
+			// A separator glued to a leading command, or one that
+			// starts the value, chains commands: there everyday words
+			// (cd, top) count as commands too.
+			chain := lead && i > 0 && s[i-1] != ' ' || i == start
+			value := valueLike(s[:i]) || tokenValue(s[:i])
+			k := j
+			if k+1 < len(s) && s[k] == '.' && s[k+1] == ' ' {
+				k += 2 // ". file" sources a script
+			}
+			cmd := commandAt(s, k)
+			if cmd == "" && chain {
+				cmd = anyCommandAt(s, k)
+			}
+			if cmd == "" && value && flaggedWordAt(s, j) {
 				cmd = wordAt(s, skipSpace(s, j))
 			}
 			if cmd != "" {
 				score := 0.5
-				if valueLike(s[:i]) || valueStart(s[:i]) || lead && i > 0 && s[i-1] != ' ' {
+				if value || valueStart(s[:i]) || chain {
 					score = 0.9
 				}
 				if h.beats(score) {
@@ -216,11 +241,15 @@ func cmdMarkers(s string) (float64, string) {
 			}
 		}
 	}
-	if strings.Contains(s, " do ") {
-		if k := strings.Index(s, "for "); k >= 0 && strings.Contains(s[k:], " do ") &&
+	if strings.Contains(s, " do ") || strings.Contains(s, ")do") {
+		if k := strings.Index(s, "for "); k >= 0 && (strings.Contains(s[k:], " do ") ||
+			strings.Contains(s[k:], ")do")) &&
 			(strings.Contains(s[k:], "%") || strings.Contains(s[k:], "/f ")) {
 			h.see(0.8, "cmd.exe FOR loop")
 		}
+	}
+	if k := strings.Index(s, "()"); k >= 0 && shellshock(s[k+2:]) {
+		h.see(0.9, "shell function definition () { :; } (Shellshock)")
 	}
 	if strings.IndexByte(s, '(') < 0 && !strings.Contains(s, "subprocess.") {
 		return h.score, h.detail
@@ -230,7 +259,9 @@ func cmdMarkers(s string) (float64, string) {
 		if k < 0 {
 			continue
 		}
-		if cmd := commandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
+		// The sink says a command follows, so everyday words count too:
+		// system('echo ...').
+		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
 			h.see(0.85, f+" of "+cmd)
 		}
 	}
@@ -430,6 +461,10 @@ func commandAt(s string, i int) string {
 	if proseCommands[w] && !shellArgFollows(s, j) {
 		return ""
 	}
+	if !shellCommands[w] && !proseCommands[w] {
+		// A versioned program name: gcc10.1, python3, pip3.
+		w = strings.TrimRight(w, "0123456789.")
+	}
 	if shellCommands[w] {
 		// A command is followed by its arguments or the end, not by
 		// more prose glued to it.
@@ -438,4 +473,129 @@ func commandAt(s string, i int) string {
 		}
 	}
 	return ""
+}
+
+// shellshock reports whether s, the text after "()", opens a function body
+// that does nothing (`{ :;}`), the prefix of the Bash environment bug.
+func shellshock(s string) bool {
+	i := skipSpace(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return false
+	}
+	i = skipSpace(s, i+1)
+	return i+1 < len(s) && s[i] == ':' && s[skipSpace(s, i+1)] == ';'
+}
+
+// anyCommandAt is [commandAt] for places where a command is expected (after
+// an exec sink, in a chain of commands): names that are also words (echo,
+// top, cd) count there without shell arguments.
+func anyCommandAt(s string, i int) string {
+	if cmd := commandAt(s, i); cmd != "" {
+		return cmd
+	}
+	for lim := i + 8; i < len(s) && i < lim && skippable(s[i]); i++ {
+	}
+	j := i
+	for j < len(s) && (isWordByte(s[j]) || s[j] == '-') {
+		j++
+	}
+	w := s[i:j]
+	if !shellCommands[w] {
+		return ""
+	}
+	if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\+(", s[j]) >= 0 {
+		return w
+	}
+	return ""
+}
+
+// tokenValue reports whether prefix is one printable ASCII token (a URL, a
+// file name, a long ID) of at most 128 bytes: a value of its own however
+// long. Text in scripts written without spaces (Chinese) is not a token.
+func tokenValue(prefix string) bool {
+	i := len(prefix)
+	for i > 0 && prefix[i-1] == ' ' {
+		i--
+	}
+	end := i
+	for i > 0 && end-i <= 128 && prefix[i-1] > ' ' && prefix[i-1] < 0x7f {
+		i--
+	}
+	if i == end || end-i > 128 {
+		return false
+	}
+	// Only a little white space may come before the token, so the
+	// check stays bounded however long the text.
+	return i <= 8 && strings.TrimSpace(prefix[:i]) == ""
+}
+
+// aliasDefinition reports whether s is a shell alias definition: alias,
+// optional flags, then name= (alias ls-al='ls -al').
+func aliasDefinition(s string) bool {
+	i := skipSpace(s, 0)
+	if !strings.HasPrefix(s[i:], "alias ") {
+		return false
+	}
+	for i = skipSpace(s, i+6); i < len(s) && s[i] == '-'; i = skipSpace(s, i) {
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+	}
+	j := i
+	for j < len(s) && !isSpace(s[j]) && s[j] != '=' {
+		j++
+	}
+	return j > i && j < len(s) && s[j] == '='
+}
+
+// shellExpansion scores expansions that only a shell performs, in the
+// lower-cased text before shell noise is removed: $IFS as a separator,
+// commands glued from variables ($c1$c2$c3), brace expansion of a command
+// and its arguments ({cat,/etc/passwd}), and a value that is a parameter
+// expansion with an operator (${path#/}).
+func shellExpansion(s string) (float64, string) {
+	if !strings.ContainsAny(s, "${") {
+		return 0, ""
+	}
+	var h hit
+	if strings.Contains(s, "${ifs}") || strings.Contains(s, "$ifs") {
+		h.see(0.85, "$IFS used as a separator")
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) || !isAlpha(s[i+1]) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if i > 0 && s[i-1] == '}' || run > 0 && i > 0 && isWordByte(s[i-1]) {
+			run++
+		} else if j < len(s) && s[j] == '$' {
+			run = 1
+		} else {
+			run = 0
+		}
+		if run >= 3 {
+			h.see(0.85, "command glued from variables")
+			break
+		}
+		i = j - 1
+	}
+	if k := strings.IndexByte(s, '{'); k >= 0 {
+		if w := wordAt(s, k+1); shellCommands[w] && strings.HasPrefix(s[k+1+len(w):], ",") {
+			h.see(0.85, "brace expansion of "+w)
+		}
+	}
+	if i := skipSpace(s, 0); strings.HasPrefix(s[i:], "${") {
+		j := i + 2
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if j > i+2 && j < len(s) && strings.IndexByte("#%/^,:", s[j]) >= 0 {
+			h.see(0.75, "parameter expansion ${"+s[i+2:j]+s[j:j+1])
+		}
+	}
+	return h.score, h.detail
 }
