@@ -37,8 +37,13 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 	switch {
 	case isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
 		j = i + 1
-		for j < len(s) && (isWordByte(s[j]) || s[j] == '.') {
+		for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
 			j++
+		}
+		if !gluedKeyword(s, j) {
+			for j < len(s) && (isWordByte(s[j]) || s[j] == '.') {
+				j++
+			}
 		}
 		t.kind, t.val = 'n', s[i:j]
 	case isAlpha(c) || c == '_' || c == '@' || c == '$' || c >= 0x80:
@@ -67,6 +72,20 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 	return t, j, true
 }
 
+// gluedKeyword reports whether a keyword that MySQL reads apart from the
+// number before it starts at s[j] (1union, 0and).
+func gluedKeyword(s string, j int) bool {
+	if j >= len(s) || !isAlpha(s[j]) {
+		return false
+	}
+	switch wordAt(s, j) {
+	case "union", "select", "and", "or", "xor", "from", "limit", "order", "group", "having",
+		"like", "div":
+		return true
+	}
+	return false
+}
+
 // sqlKeywords are words that continue a SQL statement after a value.
 var sqlKeywords = map[string]bool{
 	"or": true, "and": true, "xor": true, "union": true, "select": true,
@@ -79,7 +98,7 @@ var sqlKeywords = map[string]bool{
 	"offset": true, "case": true, "when": true, "then": true, "end": true,
 	"if": true, "null": true, "all": true, "distinct": true, "as": true,
 	"values": true, "set": true, "by": true, "asc": true, "desc": true,
-	"join": true, "on": true, "except": true, "intersect": true,
+	"join": true, "on": true, "except": true, "intersect": true, "binary": true,
 }
 
 // sqlDanger are functions and objects that attacks use to read data or
@@ -357,7 +376,7 @@ func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
 	switch {
 	case info&(isKeyword|isDanger) != 0 || call:
 		f.sqlWords++
-	case len(t.val) > 1:
+	case len(t.val) > 1 && t.val[0] != '@':
 		f.words++
 	}
 	if d := dangerName(t.val, info); d != "" && f.danger == "" &&
@@ -395,13 +414,16 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if f.breakout == "" && breakoutQuote(s) >= 0 && endsInComment(s) {
 		f.breakout = "quote closed and the rest of the query commented out"
 	}
-	if f.breakout == "" && f.words <= 1 && st.ntok < 24 {
+	if f.breakout == "" && (f.words <= 1 && st.ntok < 24 || fewWords(s, 10, 1)) {
 		f.breakout = continuationStart(s)
 	}
 	if f.breakout == "" {
 		f.breakout = openCall(s)
 	}
-	if f.breakout == "" && f.words == 0 && st.ntok <= 8 && endsInComment(s) &&
+	if f.breakout == "" {
+		f.breakout = danglingBoolean(s)
+	}
+	if f.breakout == "" && f.words == 0 && st.ntok <= 12 && endsInComment(s) &&
 		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
 		f.breakout = "short expression then a comment"
 	}
@@ -685,6 +707,10 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 			return
 		}
 	}
+	if a.val == "select" && afterValue && strings.Contains(s[j:], " from ") {
+		f.tautology = "boolean operator then SELECT"
+		return
+	}
 	if a.kind == 'p' && a.val == "(" {
 		a, j, ok = nextSQLTok(s, j)
 		if !ok {
@@ -804,6 +830,14 @@ func continuationStart(s string) string {
 	// Look a few tokens on for SQL syntax: a comparison or a parenthesis,
 	// and after a boolean word also a quote or another statement word.
 	boolean := t.val == "or" || t.val == "and" || t.val == "xor" || t.val == "union"
+	if d := clauseAfterName(s, j, t.val, closing); d != "" {
+		return d
+	}
+	if boolean && t.val != "union" {
+		if u, k, ok := nextSQLTok(s, j); ok && bareNumber(u) && skipSpace(s, k) == len(s) {
+			return "value starts mid-statement with " + t.val + " " + u.val
+		}
+	}
 	for n := 0; n < 4; n++ {
 		u, k, ok := nextSQLTok(s, j)
 		if !ok {
@@ -823,6 +857,76 @@ func continuationStart(s string) string {
 			break // prose: "where is texas"
 		}
 		j = k
+	}
+	return ""
+}
+
+// danglingBoolean returns an explanation when s is one value followed by
+// AND, OR or XOR and nothing more (pay=/3 or , x_R AND (): the application's
+// query supplies the other operand. The value must hold a digit or a
+// punctuation mark of IDs and paths; a plain word before "or" is prose.
+func danglingBoolean(s string) string {
+	t := strings.TrimRight(s, " (")
+	sp := strings.LastIndexByte(t, ' ')
+	if sp <= 0 || len(t) > 64 || strings.HasSuffix(s, "((") {
+		return ""
+	}
+	switch w := t[sp+1:]; w {
+	case "and", "or", "xor":
+		head := strings.TrimSpace(t[:sp])
+		if k := strings.IndexByte(head, '='); k > 0 && k < 24 {
+			head = head[k+1:]
+		}
+		if head == "" || strings.ContainsAny(head, " '\"") ||
+			!strings.ContainsAny(head, "0123456789/_.=-") {
+			return "" // "tea or": a word, not a value
+		}
+		return "value then a dangling " + w
+	}
+	return ""
+}
+
+// fewWords reports whether the first n tokens of s hold at most max prose
+// words (not SQL words, not called, not @variables or quoted names).
+func fewWords(s string, n, most int) bool {
+	words := 0
+	for i := 0; n > 0; n-- {
+		t, j, ok := nextSQLTok(s, i)
+		if !ok {
+			break
+		}
+		if t.kind == 'w' && len(t.val) > 1 && t.val[0] != '@' && sqlWordInfo[t.val] == 0 &&
+			peekByte(s, j) != '(' {
+			words++
+		}
+		i = j
+	}
+	return words <= most
+}
+
+// clauseAfterName returns an explanation when the continuation word w,
+// which ends at s[j], is followed by one name and the clause that goes on
+// from it: ) AS role FROM, ` AS `x` from, FROM t GROUP BY, FROM a_b WHERE,
+// ) WHEN 2 THEN.
+func clauseAfterName(s string, j int, w string, closing bool) string {
+	name, k, ok := nextSQLTok(s, j)
+	if !ok || name.kind != 'w' && name.kind != 's' && name.kind != 'n' {
+		return ""
+	}
+	next, k2, ok := nextSQLTok(s, k)
+	if !ok {
+		return ""
+	}
+	codeName := name.kind == 's' || strings.ContainsAny(name.val, "_.$0123456789")
+	switch {
+	case w == "as" && next.val == "from" && (closing || s[0] == '`' || s[0] == '"' ||
+		s[0] == '\'' || isDigit(s[0])):
+		return "value closes then AS " + name.val + " FROM"
+	case w == "when" && next.val == "then" && name.kind != 'w':
+		return "value closes then WHEN ... THEN"
+	case w == "from" && (next.val == "where" && codeName || next.val == "limit" ||
+		(next.val == "group" || next.val == "order") && wordAt(s, skipSpace(s, k2)) == "by"):
+		return "value starts mid-statement with FROM " + name.val + " " + next.val
 	}
 	return ""
 }
@@ -874,11 +978,15 @@ func bareNumber(t sqlTok) bool {
 // rather than a complete query.
 func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
 	t, k, ok := nextSQLTok(s, j)
-	if ok && t.kind == 'w' && (t.val == "all" || t.val == "distinct") {
+	if !ok && prev.kind != 'w' && exprOnly(s[:prev.pos+len(prev.val)]) {
+		f.union = "value then UNION at the end"
+		return
+	}
+	if ok && t.kind == 'w' && (t.val == "all" || t.val == "distinct" || t.val == "distinctrow") {
 		t, k, ok = nextSQLTok(s, k)
 	}
-	if ok && t.kind == 'p' && t.val == "(" {
-		t, _, ok = nextSQLTok(s, k)
+	for n := 0; ok && t.kind == 'p' && t.val == "(" && n < 4; n++ {
+		t, k, ok = nextSQLTok(s, k)
 	}
 	if !ok || t.kind != 'w' || t.val != "select" {
 		return
@@ -886,6 +994,23 @@ func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
 	if first || valueLike(s[:prev.pos+len(prev.val)]) || literalList(s, k) {
 		f.union = "UNION SELECT after a value"
 	}
+}
+
+// exprOnly reports whether s is a short expression of literals and
+// operators with no words (-1, 0x1 - 1/1, 'a'): a value.
+func exprOnly(s string) bool {
+	n := 0
+	for i := 0; ; n++ {
+		t, j, ok := nextSQLTok(s, i)
+		if !ok {
+			break
+		}
+		if n >= 8 || t.kind == 'w' && t.val[0] != '@' {
+			return false
+		}
+		i = j
+	}
+	return n > 0
 }
 
 // stackedNext lists, per statement keyword, the words that must follow it
