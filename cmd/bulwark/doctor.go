@@ -87,7 +87,7 @@ func redisCheck() check {
 	c := check{name: "redis"}
 	url := os.Getenv("REDIS_URL")
 	if url == "" {
-		c.state, c.detail = "unset", "REDIS_URL not set: sessions and rate limits stay in memory"
+		c.state, c.detail = "unset", "REDIS_URL not set: one instance only (sessions in the local bolt store, rate limits in memory)"
 		return c
 	}
 	opt, err := redis.ParseURL(url)
