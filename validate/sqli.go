@@ -200,6 +200,7 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	h.see(0.85, f.stacked)
 	h.see(0.88, f.union)
 	h.see(0.8, f.danger)
+	h.see(sqlEvasion(in.low, s, f.words))
 	if h.score > 0 {
 		return h.score, h.detail
 	}
@@ -414,7 +415,7 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if f.breakout == "" && breakoutQuote(s) >= 0 && endsInComment(s) {
 		f.breakout = "quote closed and the rest of the query commented out"
 	}
-	if f.breakout == "" && (f.words <= 1 && st.ntok < 24 || fewWords(s, 10, 1)) {
+	if f.breakout == "" && (f.words <= 1 && st.ntok < 24 || longContinuation(s)) {
 		f.breakout = continuationStart(s)
 	}
 	if f.breakout == "" {
@@ -886,6 +887,20 @@ func danglingBoolean(s string) string {
 	return ""
 }
 
+// longContinuation reports whether s, though long or wordy, may be read by
+// [continuationStart]: it starts with a field name, a closing character
+// or FROM/IN, and its first tokens are not prose.
+func longContinuation(s string) bool {
+	f := fieldName(s)
+	t := strings.TrimLeft(s[f:], " ")
+	if t == "" {
+		return false
+	}
+	w := wordAt(t, 0)
+	return (f > 0 || !isAlpha(t[0]) && !isDigit(t[0]) || w == "from" || w == "in") &&
+		fewWords(t, 5, 1)
+}
+
 // fewWords reports whether the first n tokens of s hold at most max prose
 // words (not SQL words, not called, not @variables or quoted names).
 func fewWords(s string, n, most int) bool {
@@ -937,10 +952,7 @@ func clauseAfterName(s string, j int, w string, closing bool) string {
 // Plain number orderings (3 < 5) and arithmetic without a quote or a
 // ::type cast read as maths and do not count.
 func startComparison(s string) string {
-	i := 0
-	if k := strings.IndexByte(s, '='); k > 0 && k < 40 && !strings.ContainsAny(s[:k], " '\"()") {
-		i = k + 1
-	}
+	i := fieldName(s)
 	op, cast, ok := constComparison(s, i)
 	if !ok {
 		return ""
@@ -959,6 +971,21 @@ func startComparison(s string) string {
 		}
 	}
 	return "value compares constants with " + op
+}
+
+// fieldName returns the length of a leading field name and its = (q=,
+// /get/payload=), or 0.
+func fieldName(s string) int {
+	k := strings.IndexByte(s, '=')
+	if k <= 0 || k >= 40 || !isAlpha(s[0]) && s[0] != '/' {
+		return 0
+	}
+	for i := 0; i < k; i++ {
+		if !isWordByte(s[i]) && strings.IndexByte("/.-[]", s[i]) < 0 {
+			return 0
+		}
+	}
+	return k + 1
 }
 
 // bareNumber reports whether t is a plain decimal number (not 1990s, 4wd).
@@ -1230,4 +1257,81 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 	}
 	_, c2, ok := constExpr(s, k, 0)
 	return op, c1 || c2, ok
+}
+
+// sqlEvasion scores what only a filter evasion writes: comments glued
+// between words in place of spaces (SELECT/**/x, DROP/*c*/t), a short
+// expression cut by a comment that never closes (1 /*), strings built from
+// character codes (CHAR(58)+CHAR(118)+...), and casts that make the
+// database report a value in an error (password::int). low is the
+// lower-cased text with comments, sql its comment-free form and words
+// the prose words the tokenizer counted.
+func sqlEvasion(low, sql string, words int) (float64, string) {
+	var h hit
+	if strings.Contains(low, "/*") {
+		glued, keyword := gluedComments(low)
+		switch {
+		case glued >= 2:
+			h.see(0.8, "comments used as spaces")
+		case glued == 1 && keyword:
+			h.see(0.75, "comment glued to a SQL keyword")
+		}
+		if k := strings.Index(low, "/*"); k > 0 && !strings.HasPrefix(low[k:], "/*!") &&
+			!strings.Contains(low[k:], "*/") && exprOnly(low[:k]) && len(low[:k]) <= 24 {
+			h.see(0.75, "short expression then an unclosed comment")
+		}
+	}
+	if strings.Count(sql, "char(")+strings.Count(sql, "chr(") >= 3 {
+		h.see(0.8, "string built from character codes")
+	}
+	if k := strings.Index(sql, "::"); k > 0 && words <= 3 && len(sql) <= 96 {
+		head, typ := sql[:k], wordAt(sql, k+2)
+		depth, spaced := 0, false
+		for i := 0; i < len(head); i++ {
+			switch head[i] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			case ' ':
+				spaced = spaced || depth == 0
+			}
+		}
+		switch {
+		case spaced || typ == "":
+		case strings.Contains(head, "(") || typ == "int" || typ == "integer" || typ == "numeric":
+			h.see(0.75, "bare expression cast to "+typ)
+		}
+	}
+	return h.score, h.detail
+}
+
+// gluedComments counts /* */ comments with a word or parenthesis directly
+// on both sides (SELECT/**/x, name/**/(), and reports whether one of them
+// touches a SQL keyword. Optimizer hints (/*+) and MySQL version comments
+// (/*!) do not count.
+func gluedComments(s string) (n int, keyword bool) {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '/' || s[i+1] != '*' {
+			continue
+		}
+		end := strings.Index(s[i+2:], "*/")
+		if end < 0 {
+			break // nothing closes after here: stop, which keeps this linear
+		}
+		e := i + 2 + end + 2
+		body := s[i+2 : i+2+end]
+		if i > 0 && e < len(s) && !strings.HasPrefix(body, "+") && !strings.HasPrefix(body, "!") &&
+			(isWordByte(s[i-1]) || s[i-1] == ')') && (isWordByte(s[e]) || s[e] == '(') {
+			n++
+			b := i
+			for b > 0 && isWordByte(s[b-1]) {
+				b--
+			}
+			keyword = keyword || sqlKeywords[s[b:i]] || sqlKeywords[wordAt(s, e)] ||
+				stackedNext[s[b:i]] != "" || stackedNext[wordAt(s, e)] != ""
+		}
+		i = e - 1
+	}
+	return n, keyword
 }
