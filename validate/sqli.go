@@ -341,6 +341,12 @@ func (f *sqlFacts) token(s string, t sqlTok, j int, st *sqlScan) {
 	switch t.kind {
 	case 'w':
 		f.word(s, t, j, st)
+	case 's':
+		// A `quoted` name is a name: `information_schema`.tables.
+		if d := dangerName(t.val, sqlWordInfo[t.val]); d != "" && s[t.pos] == '`' &&
+			f.danger == "" && !dangerNeedsCall[d] {
+			f.danger = "SQL " + d + " reached from input"
+		}
 	case 'o':
 		if t.val == "||" || t.val == "&&" {
 			f.checkTautology(s, j)
@@ -423,6 +429,13 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	}
 	if f.breakout == "" {
 		f.breakout = danglingBoolean(s)
+	}
+	if f.breakout == "" {
+		f.breakout = statementValue(s)
+	}
+	if t := strings.TrimRight(s, " "); f.breakout == "" && (strings.HasSuffix(t, "(select") ||
+		strings.HasSuffix(t, "( select")) {
+		f.breakout = "subquery opened at the end of a value"
 	}
 	if f.breakout == "" && f.words == 0 && st.ntok <= 12 && endsInComment(s) &&
 		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
@@ -527,6 +540,16 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		}
 		if j < len(s) {
 			f.breakout = sqlContinues(s, j)
+		}
+		if f.breakout == "" && i == 0 && j < len(s) && !quoteBalance(s) &&
+			tokensUpTo(s, j, 3) <= 3 {
+			// A value that starts by closing the application's string
+			// and leaves its own quote open: a keyword right after the
+			// quote, with little after it, is SQL ('UNION A, ' or x 9).
+			switch w := wordAt(s, j); w {
+			case "union", "alter", "drop", "create", "truncate", "or", "and", "xor", "glob":
+				f.breakout = "quote closed then SQL " + w + ", string left open"
+			}
 		}
 		return
 	}
@@ -672,7 +695,8 @@ func operatorBreakout(s string, j int) string {
 func comparisonFollows(s string, t sqlTok) bool {
 	op, _, ok := nextSQLTok(s, t.pos+len(t.val))
 	return ok && (op.kind == 'o' && strings.ContainsAny(op.val, "=<>!") ||
-		op.val == "like" || op.val == "is" || op.val == "in" || op.val == "regexp")
+		op.val == "like" || op.val == "is" || op.val == "in" || op.val == "regexp" ||
+		op.val == "glob")
 }
 
 // checkTautology looks after a boolean operator for a comparison of two
@@ -899,6 +923,44 @@ func longContinuation(s string) bool {
 	w := wordAt(t, 0)
 	return (f > 0 || !isAlpha(t[0]) && !isDigit(t[0]) || w == "from" || w == "in") &&
 		fewWords(t, 5, 1)
+}
+
+// statementValue returns an explanation when the value (after a field name)
+// is a statement that runs code or changes the schema: one typed after a
+// semicolon (;drop, pay=;truncate), or EXEC, EXECUTE, DECLARE or SET with
+// the variable or procedure it needs (exec (@, declare @b, set @x).
+func statementValue(s string) string {
+	t := strings.TrimLeft(s[fieldName(s):], " >")
+	semi := strings.HasPrefix(t, ";")
+	t = strings.TrimLeft(t, " ;")
+	w := wordAt(t, 0)
+	want, known := stackedNext[w]
+	if !known || w == "select" || w == "update" || w == "call" || w == "copy" || w == "load" {
+		return ""
+	}
+	n, _, ok := nextSQLTok(t, len(w))
+	switch {
+	case semi && (!ok || stackedFollows(want, n)):
+		return "value is a stacked statement ; " + w
+	case ok && (w == "exec" || w == "execute" || w == "declare" || w == "set") && want != "" &&
+		want != "*" && (n.val[0] == '@' || n.val == "(" || stackedFollows(want, n)) &&
+		(w != "set" || n.val[0] == '@'):
+		return "value is a statement " + w + " " + n.val
+	}
+	return ""
+}
+
+// tokensUpTo counts the tokens of s from i, stopping after limit+1.
+func tokensUpTo(s string, i, limit int) int {
+	n := 0
+	for ; n <= limit; n++ {
+		_, j, ok := nextSQLTok(s, i)
+		if !ok {
+			break
+		}
+		i = j
+	}
+	return n
 }
 
 // fewWords reports whether the first n tokens of s hold at most max prose
