@@ -70,7 +70,7 @@ type sample struct {
 	goroutines int   // go_goroutines from /metrics
 	rssKB      int   // VmRSS
 	fds        int   // entries of /proc/PID/fd
-	cgroups    int   // sandbox cgroups (directories under a "bulwark" cgroup)
+	cgroups    int   // the gateway's sandbox run cgroups
 	mounts     int   // lines of /proc/PID/mountinfo
 	tmp        int   // entries in the gateway's TMPDIR
 	heapBytes  int64 // go_memstats_heap_inuse_bytes
@@ -106,13 +106,15 @@ func (g *gateway) sample() (sample, error) {
 	s.mounts = strings.Count(string(mi), "\n")
 	tmp, _ := os.ReadDir(g.tmp)
 	s.tmp = len(tmp)
-	s.cgroups = sandboxCgroups()
+	s.cgroups = sandboxCgroups(pid)
 	return s, nil
 }
 
-// sandboxCgroups counts the run cgroups below every "bulwark" parent
-// cgroup on this host.
-func sandboxCgroups() int {
+// sandboxCgroups counts the run cgroups of process pid: the sandbox names
+// them run-PID-N below a "bulwark" parent, one per controller on cgroup v1.
+// Other processes' runs (other tests on the host) are not counted.
+func sandboxCgroups(pid int) int {
+	prefix := fmt.Sprintf("run-%d-", pid)
 	n := 0
 	filepath.WalkDir("/sys/fs/cgroup", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -121,8 +123,9 @@ func sandboxCgroups() int {
 		if strings.Count(p, "/") > 8 {
 			return fs.SkipDir
 		}
-		if strings.Contains(filepath.Dir(p), "/bulwark") {
+		if strings.HasPrefix(d.Name(), prefix) {
 			n++
+			return fs.SkipDir
 		}
 		return nil
 	})
