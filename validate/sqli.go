@@ -184,12 +184,19 @@ var sqlFuncs = map[string]bool{
 // comments that cut the rest of the query, timing and catalogue functions).
 // libinjection's fingerprinting is one signal among these.
 func detectSQLi(in *input, c Context) (float64, string) {
-	s := in.sql
-	if len(s) > maxSQLScan {
-		s = s[:maxSQLScan]
-	}
+	s := formSpaces(clip(in.sql, maxSQLScan))
 	var h hit
 	f := sqlFeatures(s)
+	if low := clip(in.low, maxSQLScan); strings.IndexByte(low, '\n') >= 0 {
+		if t := lineComments(low); len(t) != len(low) {
+			// Read it again with the line comments gone: 1--x\nOR 2=2.
+			g := sqlFeatures(sqlForm(t))
+			f.merge(g)
+			if f.breakout == "" {
+				f.breakout = g.breakout
+			}
+		}
+	}
 	if q := breakoutQuote(s); q >= 0 {
 		// Read the rest again as the database would after the quote
 		// closed the application's string: ' or true; ...
@@ -446,6 +453,12 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 			f.danger = "hex-encoded string " + h[:min(len(h), 12)]
 		}
 	}
+	if k := strings.Index(s, ",(select"); f.union == "" && k > 0 && valueLike(s[:k]) {
+		f.union = "value then a subquery in a list"
+	}
+	if f.breakout == "" {
+		f.breakout = sciNotationTrick(s)
+	}
 	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") &&
 		strings.TrimLeft(s, " ")[0] == '(' && strings.Contains(s, " from") {
 		f.union = "subquery as a value"
@@ -633,7 +646,7 @@ func sqlContinues(s string, j int) string {
 			next, _, ok = nextSQLTok(s, next.pos+3)
 		}
 		if ok && (next.val == "null" || next.val == "true" || next.val == "false" ||
-			next.val == "unknown" || next.val == `\n`) {
+			next.val == "unknown" || next.val == `\n` || bareNumber(next)) {
 			return "quote closed then SQL " + w
 		}
 	case "not", "sounds":
@@ -1111,7 +1124,7 @@ var stackedNext = map[string]string{
 	"create": "table user procedure function database login view trigger or",
 	"alter":  "table user database login", "truncate": "table", "select": "*",
 	"waitfor": "delay time", "set": "@", "grant": "all select", "call": "*",
-	"copy": "( from to", "load": "data xml",
+	"copy": "( from to", "load": "data xml", "do": "(",
 }
 
 // literalList reports whether the select list starting at s[i] is made of
@@ -1396,4 +1409,64 @@ func gluedComments(s string) (n int, keyword bool) {
 		i = e - 1
 	}
 	return n, keyword
+}
+
+// lineComments returns s without the -- and # comments that end at a line
+// break inside it (1--x\nAND, union#x\nselect): the statement goes on on
+// the next line, and the comment only splits it for a filter. s comes back
+// unchanged, without copying, when it has no such comment.
+func lineComments(s string) string {
+	if strings.IndexByte(s, '\n') < 0 || !strings.ContainsAny(s, "-#") {
+		return s
+	}
+	var b []byte
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '#' && !(s[i] == '-' && i+1 < len(s) && s[i+1] == '-') {
+			continue
+		}
+		nl := strings.IndexByte(s[i:], '\n')
+		if nl < 0 {
+			break // no line break after here: nothing more to remove
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, ' ')
+		i += nl
+		last = i + 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
+}
+
+// formSpaces returns s with + read as a space when s is a form-encoded
+// value (no space, two or more +) that holds a quote: 24'union+all+select+1.
+// Sums such as 1+1 keep their +.
+// TODO: without a quote the + stays, since in a URL path (/24+union+all)
+// it is a literal character; the caller does not say which one a value is.
+func formSpaces(s string) string {
+	if strings.IndexByte(s, ' ') >= 0 || strings.Count(s, "+") < 2 ||
+		!strings.ContainsAny(s, "'\"`") {
+		return s
+	}
+	return strings.ReplaceAll(s, "+", " ")
+}
+
+// sciNotationTrick returns an explanation for a number written as 1.e
+// glued to a call or a name (1.e(ascii), 1.e.tables): MySQL reads the
+// number and goes on, while a filter sees one odd word.
+func sciNotationTrick(s string) string {
+	for k := strings.Index(s, ".e"); k > 0; {
+		e := k + 2
+		if isDigit(s[k-1]) && e < len(s) && (s[e] == '(' || s[e] == '.' && len(wordAt(s, e+1)) >= 3) {
+			return "number 1.e glued to " + s[e:e+1]
+		}
+		n := strings.Index(s[e:], ".e")
+		if n < 0 {
+			break
+		}
+		k = e + n
+	}
+	return ""
 }
