@@ -234,7 +234,8 @@ func TestFaultHostileBodies(t *testing.T) {
 // the CSRF token.
 func proxyLogin(t *testing.T, c *client) string {
 	t.Helper()
-	a := c.do("POST", "/api/auth/login", map[string]string{"username": "alice", "password": "backend-secret"}, nil)
+	creds := map[string]string{"username": "alice", "password": "backend-secret"}
+	a := c.do("POST", "/api/auth/login", creds, nil)
 	if a.status != 200 {
 		t.Fatalf("proxy login: %d %s", a.status, a.raw)
 	}
@@ -446,7 +447,8 @@ func TestFaultScriptQueue(t *testing.T) {
 // FuzzChatBody sends any body to POST /api/chat: the answer is always a
 // JSON 200, 400 or 413, never a 5xx or a crash.
 func FuzzChatBody(f *testing.F) {
-	for _, s := range []string{`{"message":"hello"}`, `{"message":"' OR 1=1 --"}`, `{"message":` + nested(64) + `}`,
+	for _, s := range []string{`{"message":"hello"}`, `{"message":"' OR 1=1 --"}`,
+		`{"message":` + nested(64) + `}`,
 		"{\"message\":\"\xff\"}", `{"message":"hi","x":1}`, `{}`, `null`, `{"message":"\u0000"}`, ``} {
 		f.Add(s)
 	}

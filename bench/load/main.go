@@ -192,7 +192,8 @@ func startGateway(bin, dir, upstream string) (*gateway, error) {
 	if err := os.WriteFile(filepath.Join(dir, "bulwark.yaml"), []byte(gatewayConfig), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
-	g.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--upstream", upstream, "--config", "bulwark.yaml")
+	g.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--upstream", upstream,
+		"--config", "bulwark.yaml")
 	g.cmd.Dir = dir
 	g.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + g.tmp,
 		"SESSION_SECRET_KEY=" + strings.Repeat("L", 40)}

@@ -153,7 +153,8 @@ func TestFaultSIGTERMUnderLoad(t *testing.T) {
 	if ok < workers || refused == 0 {
 		t.Errorf("%d answered, %d refused; want answers before and refusals after SIGTERM", ok, refused)
 	}
-	for _, want := range []string{`"msg":"shutting down: finishing in-flight requests"`, `"msg":"gateway stopped"`} {
+	for _, want := range []string{`"msg":"shutting down: finishing in-flight requests"`,
+		`"msg":"gateway stopped"`} {
 		if !bytes.Contains(logFile, []byte(want)) {
 			t.Errorf("logs/api.log lacks %s", want)
 		}
