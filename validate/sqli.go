@@ -197,9 +197,10 @@ func detectSQLi(in *input, c Context) (float64, string) {
 			}
 		}
 	}
-	if q := breakoutQuote(s); q >= 0 {
+	for q, n := breakoutQuote(s), 0; q >= 0 && n < 3; q, n = quoteAfter(s, q+1), n+1 {
 		// Read the rest again as the database would after the quote
-		// closed the application's string: ' or true; ...
+		// closed the application's string: ' or true; ... Later quotes
+		// in the short value count too (blah/"}' and ...).
 		f.merge(sqlFeatures(s[q+1:]))
 	}
 	h.see(0.9, f.breakout)
@@ -278,6 +279,23 @@ func breakoutQuote(s string) int {
 			continue
 		}
 		if apostrophe(s, i) || c == '`' && strings.Count(s, "`")%2 == 0 {
+			continue
+		}
+		if valueLike(s[:i]) {
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// quoteAfter is [breakoutQuote] for the quotes from s[from]: the index of
+// the next quote that is not an apostrophe while the text before it is
+// still a short value, or -1.
+func quoteAfter(s string, from int) int {
+	for i := from; i < len(s) && i < 40; i++ {
+		c := s[i]
+		if c != '\'' && c != '"' && c != '`' || apostrophe(s, i) {
 			continue
 		}
 		if valueLike(s[:i]) {
@@ -777,6 +795,11 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 	if !ok {
 		return
 	}
+	if op.val == "like" && b.kind == 's' && b.val != "" && strings.Trim(b.val, "%") == "" &&
+		afterValue {
+		f.tautology = "LIKE '%' holds for every row"
+		return
+	}
 	lit := func(t sqlTok) bool { return bareNumber(t) || t.kind == 's' }
 	equality := op.val == "=" || op.val == "<>" || op.val == "!=" || op.val == "==" || opWord
 	if lit(a) && lit(b) && (equality || afterValue) {
@@ -852,6 +875,16 @@ func continuationStart(s string) string {
 	t, j, ok := nextSQLTok(s, 0)
 	if !ok {
 		return ""
+	}
+	if t.kind == 's' && strings.Count(s, s[t.pos:t.pos+1])%2 == 1 || bareNumber(t) {
+		// ` AS `x` from: the first quote closes a name; 1234 AS x FROM.
+		if t.kind == 's' {
+			j = t.pos + 1
+		}
+		if t, j, ok = nextSQLTok(s, j); !ok || t.val != "as" {
+			return ""
+		}
+		return clauseAfterName(s, j, "as", true)
 	}
 	closing := t.val == ")"
 	if closing {
@@ -935,7 +968,7 @@ func longContinuation(s string) bool {
 	}
 	w := wordAt(t, 0)
 	return (f > 0 || !isAlpha(t[0]) && !isDigit(t[0]) || w == "from" || w == "in") &&
-		fewWords(t, 5, 1)
+		fewWords(t, 3, 1)
 }
 
 // statementValue returns an explanation when the value (after a field name)
