@@ -12,7 +12,7 @@ var shellCommands = wordSet(`id whoami uname ls cat pwd ifconfig ipconfig netsta
 	tail more less grep egrep fgrep find awk gawk sed xargs base64 base32 xxd od hexdump tar
 	gzip gunzip zip unzip bzip2 dir type net reg cmd powershell pwsh certutil bitsadmin
 	systeminfo tasklist taskkill wmic hostname vi vim ex nano ed crontab nohup time strace
-	ltrace trap perf ssh-copy-id gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
+	ltrace trap perf ssh-copy-id lwp-download lwp-request gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
 	dd mkfifo mknod socat openssl tee sort uniq diff file stat which whereis locate ln
 	readlink expr printf eval exec source alias history ulimit lsof pkill killall service
 	systemctl docker kubectl ansible ansible-vault ansible-config ansible-playbook
@@ -173,6 +173,12 @@ func separatorScan(in *input, s string, lead bool) hit {
 			if cmd == "" && value && flaggedWordAt(s, j) {
 				cmd = wordAt(s, skipSpace(s, j))
 			}
+			if cmd == "" && lead && i > 0 && i == start+len(commandAt(s, start)) &&
+				!proseCommands[commandAt(s, start)] {
+				// whoami;... : a command name and its separator are
+				// the whole start of the value.
+				cmd = commandAt(s, start)
+			}
 			if cmd != "" {
 				score := 0.5
 				if value || valueStart(s[:i]) || chain {
@@ -184,9 +190,12 @@ func separatorScan(in *input, s string, lead bool) hit {
 			}
 			i = j - 1
 		case '`':
+			if i == start && wholeSubstitution(s, i) && h.beats(0.85) {
+				h.see(0.85, "value is a backtick substitution")
+			}
 			if cmd := commandAt(s, i+1); cmd != "" {
 				score := 0.55
-				if valueLike(s[:i]) || in.layers > 0 {
+				if (valueLike(s[:i]) || in.layers > 0) && !markdownCode(s, i) {
 					score = 0.9
 				}
 				if h.beats(score) {
@@ -385,6 +394,9 @@ func inWordNoise(s string, i int) int {
 			return 1
 		}
 	case c == '\\' && isAlpha(d):
+		if (d == 'n' || d == 't' || d == 'r') && (i+2 == len(s) || !isAlpha(s[i+2])) {
+			return 0 // an escape sequence ending the word (id\n), not c\at
+		}
 		return 1
 	case c == '$' && strings.IndexByte("@?*$_#!-", d) >= 0:
 		return 2
@@ -471,6 +483,9 @@ func commandAt(s string, i int) string {
 		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\+", s[j]) >= 0 {
 			return w
 		}
+		if s[j] == '/' && j+1 < len(s) && isAlpha(s[j+1]) && !proseCommands[w] {
+			return w // a Windows switch: bcdboot/r
+		}
 	}
 	return ""
 }
@@ -500,6 +515,9 @@ func anyCommandAt(s string, i int) string {
 		j++
 	}
 	w := s[i:j]
+	if k := strings.IndexByte(w, '-'); k > 0 && !shellCommands[w] {
+		w = w[:k] // a tool of a known family: rmt-dump
+	}
 	if !shellCommands[w] {
 		return ""
 	}
@@ -598,4 +616,30 @@ func shellExpansion(s string) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// wholeSubstitution reports whether the backtick at s[i] opens a
+// substitution of a command with arguments that ends the value or is
+// followed by another one (two substitutions in a row): markdown code in a sentence
+// (`find` is slow) has prose after it.
+func wholeSubstitution(s string, i int) bool {
+	k := strings.IndexByte(s[i+1:], '`')
+	if k <= 0 {
+		return false
+	}
+	inner, after := s[i+1:i+1+k], i+2+k
+	return strings.Contains(inner, " ") && (after == len(s) || s[after] == '`') &&
+		anyCommandAt(inner, 0) != ""
+}
+
+// markdownCode reports whether the backtick at s[i] opens inline code in a
+// sentence: it closes within the line and a word follows ("`ls -la` prints
+// hidden files").
+func markdownCode(s string, i int) bool {
+	k := strings.IndexByte(s[i+1:], '`')
+	if k <= 0 || strings.IndexByte(s[i+1:i+1+k], '\n') >= 0 {
+		return false
+	}
+	j := i + 2 + k
+	return j+1 < len(s) && s[j] == ' ' && isAlpha(s[j+1])
 }
