@@ -208,7 +208,7 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	h.see(0.85, f.stacked)
 	h.see(0.88, f.union)
 	h.see(0.8, f.danger)
-	h.see(sqlEvasion(in.low, s, f.words))
+	h.see(sqlEvasion(in.low, s))
 	if h.score > 0 {
 		return h.score, h.detail
 	}
@@ -620,7 +620,8 @@ func sqlContinues(s string, j int) string {
 		case s[j] == '(' && strings.HasPrefix(strings.TrimLeft(s[j+1:], " ("), "select"):
 			return "quote closed then subquery"
 		case s[j] == ';':
-			if t, _, ok := nextSQLTok(s, j+1); !ok || (t.kind == 'w' && sqlKeywords[t.val]) ||
+			if t, _, ok := nextSQLTok(s, j+1); !ok || (t.kind == 'w' && (sqlKeywords[t.val] ||
+				stackedNext[t.val] != "" || t.val == "print")) ||
 				strings.HasPrefix(s[j+1:], "--") {
 				return "quote closed then ;"
 			}
@@ -656,7 +657,7 @@ func sqlContinues(s string, j int) string {
 			return "quote closed then SQL " + w + " by"
 		}
 	case "into":
-		if ok && (next.val == "outfile" || next.val == "dumpfile" || next.val[0] == '@') {
+		if ok && (next.val == "outfile" || next.val == "dumpfile" || strings.HasPrefix(next.val, "@")) {
 			return "quote closed then INTO " + next.val
 		}
 	case "is":
@@ -985,6 +986,7 @@ func statementValue(s string) string {
 		return ""
 	}
 	n, _, ok := nextSQLTok(t, len(w))
+	ok = ok && n.val != "" // an empty string token has no first byte
 	switch {
 	case semi && (!ok || stackedFollows(want, n)):
 		return "value is a stacked statement ; " + w
@@ -1037,6 +1039,12 @@ func clauseAfterName(s string, j int, w string, closing bool) string {
 		return ""
 	}
 	next, k2, ok := nextSQLTok(s, k)
+	for n := 0; ok && next.val == "." && n < 3; n++ {
+		// a qualified name: `db`.`table`
+		if _, k, ok = nextSQLTok(s, k2); ok {
+			next, k2, ok = nextSQLTok(s, k)
+		}
+	}
 	if !ok {
 		return ""
 	}
@@ -1063,6 +1071,11 @@ func startComparison(s string) string {
 	i := fieldName(s)
 	op, cast, ok := constComparison(s, i)
 	if !ok {
+		// '[1]'::jsonb - 1: a whole value computed from typed literals.
+		if j, cast, ok := constExpr(s, i, 0); ok && cast && skipSpace(s, j) == len(s) &&
+			strings.ContainsAny(s[i:j], "+-*/%|") {
+			return "value is a typed constant expression"
+		}
 		return ""
 	}
 	quoted := strings.ContainsAny(s, "'\"`")
@@ -1371,10 +1384,10 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 // between words in place of spaces (SELECT/**/x, DROP/*c*/t), a short
 // expression cut by a comment that never closes (1 /*), strings built from
 // character codes (CHAR(58)+CHAR(118)+...), and casts that make the
-// database report a value in an error (password::int). low is the
-// lower-cased text with comments, sql its comment-free form and words
-// the prose words the tokenizer counted.
-func sqlEvasion(low, sql string, words int) (float64, string) {
+// database report a value in an error (password::int) when the cast ends
+// a single expression (no space outside parentheses before it). low is
+// the lower-cased text with comments, sql its comment-free form.
+func sqlEvasion(low, sql string) (float64, string) {
 	var h hit
 	if strings.Contains(low, "/*") {
 		glued, keyword := gluedComments(low)
@@ -1392,7 +1405,7 @@ func sqlEvasion(low, sql string, words int) (float64, string) {
 	if strings.Count(sql, "char(")+strings.Count(sql, "chr(") >= 3 {
 		h.see(0.8, "string built from character codes")
 	}
-	if k := strings.Index(sql, "::"); k > 0 && words <= 3 && len(sql) <= 96 {
+	if k := strings.Index(sql, "::"); k > 0 && len(sql) <= 96 {
 		head, typ := sql[:k], wordAt(sql, k+2)
 		depth, spaced := 0, false
 		for i := 0; i < len(head); i++ {
