@@ -474,6 +474,10 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if k := strings.Index(s, ",(select"); f.union == "" && k > 0 && valueLike(s[:k]) {
 		f.union = "value then a subquery in a list"
 	}
+	if k := strings.Index(s, "(select"); f.union == "" && k > 0 && exprOnly(s[:k]) &&
+		strings.ContainsAny(s[:k], "0123456789") && !strings.ContainsAny(s[:k], "'\"`") {
+		f.union = "number then a subquery"
+	}
 	if f.breakout == "" {
 		f.breakout = sciNotationTrick(s)
 	}
@@ -968,7 +972,8 @@ func longContinuation(s string) bool {
 		return false
 	}
 	w := wordAt(t, 0)
-	return (f > 0 || !isAlpha(t[0]) && !isDigit(t[0]) || w == "from" || w == "in") &&
+	numberAs := isDigit(t[0]) && wordAt(t, skipSpace(t, len(w))) == "as" // 1234 AS x FROM
+	return (f > 0 || !isAlpha(t[0]) && !isDigit(t[0]) || w == "from" || w == "in" || numberAs) &&
 		fewWords(t, 3, 1)
 }
 
@@ -990,6 +995,8 @@ func statementValue(s string) string {
 	switch {
 	case semi && (!ok || stackedFollows(want, n)):
 		return "value is a stacked statement ; " + w
+	case ok && want != "" && want != "*" && strings.HasSuffix(strings.TrimRight(t, " "), ";--"):
+		return "value is a statement " + w + " ended by ;--"
 	case ok && (w == "exec" || w == "execute" || w == "declare" || w == "set") && want != "" &&
 		want != "*" && (n.val[0] == '@' || n.val == "(" || stackedFollows(want, n)) &&
 		(w != "set" || n.val[0] == '@'):
@@ -1443,7 +1450,8 @@ func gluedComments(s string) (n int, keyword bool) {
 		e := i + 2 + end + 2
 		body := s[i+2 : i+2+end]
 		if i > 0 && e < len(s) && !strings.HasPrefix(body, "+") && !strings.HasPrefix(body, "!") &&
-			(isWordByte(s[i-1]) || s[i-1] == ')') && (isWordByte(s[e]) || s[e] == '(') {
+			(isWordByte(s[i-1]) || strings.IndexByte("()'", s[i-1]) >= 0) &&
+			(isWordByte(s[e]) || strings.IndexByte("()',", s[e]) >= 0) {
 			n++
 			b := i
 			for b > 0 && isWordByte(s[b-1]) {
