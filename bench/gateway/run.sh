@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Gateway overhead: wrk against a trivial backend, bare and behind
-# `bulwark serve --upstream`, in the same run, and the ratio of the two.
+# Gateway overhead: wrk against a trivial backend, bare, behind a plain Go
+# reverse proxy (the cost of the extra hop alone) and behind
+# `bulwark serve --upstream`, in the same run, and the ratios.
 #
 #   bash bench/gateway/run.sh [DURATION] [CONNECTIONS]
 #
@@ -19,7 +20,9 @@ trap cleanup EXIT
 
 go build -o "$work/bulwark" ./cmd/bulwark
 go build -o "$work/backend" ./bench/gateway/backend
+go build -o "$work/plainproxy" ./bench/gateway/plainproxy
 "$work/backend" -addr 127.0.0.1:18081 & pids+=($!)
+"$work/plainproxy" -addr 127.0.0.1:18082 -upstream http://127.0.0.1:18081 & pids+=($!)
 (cd "$work" && SESSION_SECRET_KEY=$(printf 'b%.0s' {1..40}) ./bulwark serve --addr 127.0.0.1:18080 \
 	--upstream http://127.0.0.1:18081 --log-file - --session-store memory 2>/dev/null >/dev/null) & pids+=($!)
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
@@ -49,13 +52,17 @@ run() { # name url [script]
 }
 echo "wrk -t2 -c$conns -d$duration, $(nproc) cores"
 run "bare GET" http://127.0.0.1:18081/api/items
+run "plain proxy GET" http://127.0.0.1:18082/api/items
 run "gateway GET" http://127.0.0.1:18080/api/items
 run "bare POST" http://127.0.0.1:18081/api/chat "$work/post.lua"
+run "plain proxy POST" http://127.0.0.1:18082/api/chat "$work/post.lua"
 run "gateway POST (csrf+layers)" http://127.0.0.1:18080/api/chat "$work/post.lua"
 awk '
 function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return v*1000; if (v ~ /s$/) return v*1e6; return v }
-{ name=$1" "$2; rps[NR]=$(NF-2); p50[NR]=us($(NF-1)) }
+{ rps[NR]=$(NF-2); p50[NR]=us($(NF-1)) }
 END {
-	printf "GET:  gateway/bare p50 latency %.2fx, throughput %.2fx\n", p50[2]/p50[1], rps[2]/rps[1]
-	printf "POST: gateway/bare p50 latency %.2fx, throughput %.2fx\n", p50[4]/p50[3], rps[4]/rps[3]
+	printf "GET:  p50 latency gateway/bare %.2fx, gateway/plain proxy %.2fx; throughput gateway/bare %.2fx\n",
+		p50[3]/p50[1], p50[3]/p50[2], rps[3]/rps[1]
+	printf "POST: p50 latency gateway/bare %.2fx, gateway/plain proxy %.2fx; throughput gateway/bare %.2fx\n",
+		p50[6]/p50[4], p50[6]/p50[5], rps[6]/rps[4]
 }' "$work/results"
