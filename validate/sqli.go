@@ -458,6 +458,9 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if f.breakout == "" {
 		f.breakout = statementValue(s)
 	}
+	if f.breakout == "" && literalTail(s) {
+		f.breakout = "quote closed then more values"
+	}
 	if t := strings.TrimRight(s, " "); f.breakout == "" && (strings.HasSuffix(t, "(select") ||
 		strings.HasSuffix(t, "( select")) {
 		f.breakout = "subquery opened at the end of a value"
@@ -1016,6 +1019,30 @@ func tokensUpTo(s string, i, limit int) int {
 		i = j
 	}
 	return n
+}
+
+// literalTail reports whether s is a string literal followed by more
+// literals in a list that ends with a number (', 2, 1 or 'abc', 0x1a): the
+// rest of a VALUES row or a column list typed after a closed string. A list
+// of quoted words has no number and does not count.
+func literalTail(s string) bool {
+	commas, last := 0, sqlTok{}
+	for i, n := 0, 0; ; n++ {
+		t, j, ok := nextSQLTok(s, i)
+		if !ok {
+			break
+		}
+		switch {
+		case n == 0 && t.kind != 's', n > 24:
+			return false
+		case t.val == ",":
+			commas++
+		case t.kind != 's' && t.kind != 'n':
+			return false
+		}
+		last, i = t, j
+	}
+	return commas > 0 && last.kind == 'n'
 }
 
 // fewWords reports whether the first n tokens of s hold at most max prose
