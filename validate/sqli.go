@@ -1026,8 +1026,11 @@ func tokensUpTo(s string, i, limit int) int {
 // rest of a VALUES row or a column list typed after a closed string. A list
 // of quoted words has no number and does not count.
 func literalTail(s string) bool {
-	commas, last := 0, sqlTok{}
-	for i, n := 0, 0; ; n++ {
+	commas, last, start, first := 0, sqlTok{}, 0, 0
+	if s != "" && (s[0] == '\'' || s[0] == '"') && strings.Count(s, s[:1])%2 == 1 {
+		start, first = 1, 1 // the first quote closes the application's string
+	}
+	for i, n := start, first; ; n++ {
 		t, j, ok := nextSQLTok(s, i)
 		if !ok {
 			break
