@@ -139,6 +139,10 @@ func separatorScan(in *input, s string, lead bool) hit {
 	var h hit
 	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
 	start := skipSpace(s, 0)
+	leadCmd := ""
+	if lead {
+		leadCmd = commandAt(s, start)
+	}
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch ch {
@@ -173,11 +177,10 @@ func separatorScan(in *input, s string, lead bool) hit {
 			if cmd == "" && value && flaggedWordAt(s, j) {
 				cmd = wordAt(s, skipSpace(s, j))
 			}
-			if cmd == "" && lead && i > 0 && i == start+len(commandAt(s, start)) &&
-				!proseCommands[commandAt(s, start)] {
+			if cmd == "" && leadCmd != "" && i == start+len(leadCmd) && !proseCommands[leadCmd] {
 				// whoami;... : a command name and its separator are
 				// the whole start of the value.
-				cmd = commandAt(s, start)
+				cmd = leadCmd
 			}
 			if cmd != "" {
 				score := 0.5
@@ -470,6 +473,9 @@ func commandAt(s string, i int) string {
 		j++
 	}
 	w := strings.TrimSuffix(s[i:j], ".")
+	if w == "" {
+		return ""
+	}
 	if proseCommands[w] && !shellArgFollows(s, j) {
 		return ""
 	}
