@@ -573,8 +573,9 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 			return
 		}
 		j := i + 1
-		for j < len(s) && (s[j] == ')' || s[j] == c || isSpace(s[j])) {
-			j++
+		for j < len(s) && (s[j] == ')' || s[j] == c || isSpace(s[j]) ||
+			s[j] == '`' && strings.IndexByte(s[j+1:], '`') < 0) {
+			j++ // a name's closing backtick may follow: "` * 1
 		}
 		if j < len(s) {
 			f.breakout = sqlContinues(s, j)
@@ -619,6 +620,13 @@ func quotedOperator(s string) bool {
 // a comparison), or "" when it reads as anything else.
 func sqlContinues(s string, j int) string {
 	w := wordAt(s, j)
+	if t, k, _ := nextSQLTok(s, j); bareNumber(t) && k < len(s) && k == t.pos+len(t.val) &&
+		strings.IndexByte("*+-/%=<>", s[k]) >= 0 {
+		// "2562*23: a number typed after the quote, computed on.
+		if d := operatorBreakout(s, k); d != "" {
+			return d
+		}
+	}
 	if w == "" {
 		switch {
 		case strings.HasPrefix(s[j:], "--"), strings.HasPrefix(s[j:], "/*"),
@@ -1151,8 +1159,9 @@ func bareNumber(t sqlTok) bool {
 	if t.kind != 'n' {
 		return false
 	}
+	e := strings.IndexByte(t.val, 'e') // 9e7: a float with an exponent
 	for i := 0; i < len(t.val); i++ {
-		if !isDigit(t.val[i]) && t.val[i] != '.' {
+		if !isDigit(t.val[i]) && t.val[i] != '.' && (i != e || i == 0 || i == len(t.val)-1) {
 			return false
 		}
 	}
