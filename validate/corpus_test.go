@@ -140,7 +140,7 @@ const (
 // TODO: sqli and cmdi are below the 97% goal. Most misses are rule-set
 // fragments with no structure to score ("convert(") and bare commands
 // with no separator, which chat must let through; see docs/validate.md.
-var detectionFloor = map[scan.Kind]float64{scan.SQLi: 0.965, scan.CmdI: 0.887}
+var detectionFloor = map[scan.Kind]float64{scan.SQLi: 0.965, scan.CmdI: 0.886}
 
 func TestSharedCorpus(t *testing.T) {
 	dir := sharedDataDir(t)
