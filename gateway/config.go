@@ -27,7 +27,10 @@ type Config struct {
 	TLSCert   string `yaml:"tls_cert" toml:"tls_cert"`
 	TLSKey    string `yaml:"tls_key" toml:"tls_key"`
 	BodyLimit int64  `yaml:"body_limit" toml:"body_limit"` // bytes per request body
-	RedisURL  string `yaml:"redis_url" toml:"redis_url"`
+	// MaxConnections caps the client connections open at once; one more
+	// is answered 503 and closed. Zero means no cap.
+	MaxConnections int    `yaml:"max_connections" toml:"max_connections"`
+	RedisURL       string `yaml:"redis_url" toml:"redis_url"`
 	// RedisCluster treats RedisURL as a Redis Cluster seed list
 	// (redis://node1:6379?addr=node2:6379&addr=node3:6379).
 	RedisCluster bool `yaml:"redis_cluster" toml:"redis_cluster"`
@@ -166,20 +169,21 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:        "127.0.0.1:8080",
-		Env:         "development",
-		DataDir:     "data",
-		LogFile:     "logs/api.log",
-		LogLevel:    "info",
-		BodyLimit:   1 << 20,
-		LoginPath:   "/api/auth/login",
-		LogoutPath:  "/api/auth/logout",
-		RedisPrefix: "bulwark:",
-		Input:       InputConfig{ChatContext: "chat", ProxyContext: "chat"},
-		Scripts:     ScriptsConfig{Enabled: true},
-		RateLimits:  defaultRateLimits(),
-		Signing:     SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
-		WAF:         WAFConfig{Rules: "off", Paranoia: 1},
+		Addr:           "127.0.0.1:8080",
+		Env:            "development",
+		DataDir:        "data",
+		LogFile:        "logs/api.log",
+		LogLevel:       "info",
+		BodyLimit:      1 << 20,
+		MaxConnections: 4096,
+		LoginPath:      "/api/auth/login",
+		LogoutPath:     "/api/auth/logout",
+		RedisPrefix:    "bulwark:",
+		Input:          InputConfig{ChatContext: "chat", ProxyContext: "chat"},
+		Scripts:        ScriptsConfig{Enabled: true},
+		RateLimits:     defaultRateLimits(),
+		Signing:        SigningConfig{KeyEnv: "BULWARK_SIGNING_KEY"},
+		WAF:            WAFConfig{Rules: "off", Paranoia: 1},
 		Session: SessionConfig{
 			CookieName:      "bulwark_session",
 			IdleTimeout:     Duration(30 * time.Minute),
@@ -227,6 +231,9 @@ func (c *Config) Validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		bad("tls_cert", "tls_cert and tls_key go together")
+	}
+	if c.MaxConnections < 0 {
+		bad("max_connections", "must not be negative (0 = no cap)")
 	}
 	if c.BodyLimit <= 0 || c.BodyLimit > 1<<30 {
 		bad("body_limit", "want 1 to 1073741824 bytes, got %d", c.BodyLimit)

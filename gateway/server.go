@@ -233,6 +233,9 @@ func newIntent(c IntentConfig) (*intent.Detector, error) {
 // Serve answers requests on ln until Shutdown; with a TLS certificate
 // configured it serves HTTPS.
 func (s *Server) Serve(ln net.Listener) error {
+	if n := s.cfg.MaxConnections; n > 0 {
+		ln = newLimitListener(ln, n, func() { s.metrics.RateLimited.WithLabelValues("connections").Inc() })
+	}
 	var err error
 	if s.HTTP.TLSConfig != nil {
 		err = s.HTTP.ServeTLS(ln, "", "")
