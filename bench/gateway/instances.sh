@@ -38,7 +38,7 @@ rate_limits:
 YAML
 start() { # port
 	mkdir -p "$work/$1"
-	(cd "$work/$1" && SESSION_SECRET_KEY=$(printf 'i%.0s' {1..40}) ../bulwark serve --addr "127.0.0.1:$1" \
+	(cd "$work/$1" && SESSION_SECRET_KEY=$(printf 'i%.0s' {1..40}) exec ../bulwark serve --addr "127.0.0.1:$1" \
 		--config ../bulwark.yaml >/dev/null 2>&1) & pids+=($!)
 	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.1; done
 	echo "instance on $1 did not start" >&2; exit 1

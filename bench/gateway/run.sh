@@ -23,7 +23,7 @@ go build -o "$work/backend" ./bench/gateway/backend
 go build -o "$work/plainproxy" ./bench/gateway/plainproxy
 "$work/backend" -addr 127.0.0.1:18081 & pids+=($!)
 "$work/plainproxy" -addr 127.0.0.1:18082 -upstream http://127.0.0.1:18081 & pids+=($!)
-(cd "$work" && SESSION_SECRET_KEY=$(printf 'b%.0s' {1..40}) ./bulwark serve --addr 127.0.0.1:18080 \
+(cd "$work" && SESSION_SECRET_KEY=$(printf 'b%.0s' {1..40}) exec ./bulwark serve --addr 127.0.0.1:18080 \
 	--upstream http://127.0.0.1:18081 --log-file - --session-store memory 2>/dev/null >/dev/null) & pids+=($!)
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
 
