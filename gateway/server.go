@@ -144,15 +144,17 @@ func Open(cfg Config, o Options) (_ *Server, err error) {
 
 // newRedis connects to a single Redis (or Valkey) or, with redis_cluster,
 // to a Redis Cluster whose URL lists more nodes as addr= parameters. Calls
-// fail fast (one retry, one-second timeouts) so an outage turns into 503s
-// rather than hung requests; the client reconnects by itself.
+// fail fast (one retry, one dial attempt each, one-second timeouts) so an
+// outage turns into 503s rather than hung requests: go-redis otherwise
+// dials five times with pauses, close to a second per command on a
+// refused connection. The client reconnects by itself.
 func newRedis(cfg Config) (redis.UniversalClient, error) {
 	if cfg.RedisCluster {
 		opt, err := redis.ParseClusterURL(cfg.RedisURL)
 		if err != nil {
 			return nil, fmt.Errorf("redis_url: %v", err)
 		}
-		opt.MaxRetries = 1
+		opt.MaxRetries, opt.DialerRetries = 1, 1
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 		return redis.NewClusterClient(opt), nil
 	}
@@ -160,7 +162,7 @@ func newRedis(cfg Config) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis_url: %v", err)
 	}
-	opt.MaxRetries = 1
+	opt.MaxRetries, opt.DialerRetries = 1, 1
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 	return redis.NewClient(opt), nil
 }
