@@ -178,8 +178,9 @@ var decomposed = map[rune]string{
 	'þ': "th", '¿': "", '¡': "",
 }
 
-// leet maps digits and symbols used as letters inside words.
-var leet = map[byte]byte{
+// leet maps digits and symbols used as letters inside words; other bytes
+// map to 0. An array rather than a map: it is read for every byte of a text.
+var leet = [256]byte{
 	'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b',
 	'@': 'a', '$': 's', '!': 'i', '|': 'l', '9': 'g',
 }
