@@ -155,12 +155,11 @@ func rot13Better(line string) (string, bool) {
 	if len(line) < minEncoded {
 		return "", false
 	}
-	before := commonWords(line)
-	if before >= 2 {
+	if commonWords(line, 2) >= 2 {
 		return "", false // already reads as English
 	}
 	r := rot13(line)
-	return r, commonWords(r) >= 3
+	return r, commonWords(r, 3) >= 3
 }
 
 func rot13(s string) string {
@@ -177,8 +176,8 @@ func rot13(s string) string {
 }
 
 // commonWords counts frequent English words, the signal that a line is
-// English rather than rot13 of English.
-func commonWords(s string) int {
+// English rather than rot13 of English. It stops counting at limit.
+func commonWords(s string, limit int) int {
 	var buf [16]byte
 	n, k := 0, 0
 	for i := 0; i <= len(s); i++ {
@@ -192,7 +191,9 @@ func commonWords(s string) int {
 			c += 'a' - 'A'
 		default:
 			if k > 0 && k <= len(buf) && isCommonWord(string(buf[:k])) {
-				n++
+				if n++; n == limit {
+					return n
+				}
 			}
 			k = 0
 			continue
