@@ -172,7 +172,7 @@ func (d *Detector) Score(text string) Analysis {
 		miss[i] = 1
 	}
 	for _, h := range sc.hits {
-		miss[kindIndex(h.rule.kind)] *= 1 - h.strength()
+		miss[h.rule.ki] *= 1 - h.strength()
 	}
 	if len(sc.hits) > 0 {
 		a.hits = slices.Clone(sc.hits)

@@ -14,6 +14,7 @@ import (
 type rule struct {
 	name     string
 	kind     scan.Kind
+	ki       int     // index of kind in kinds
 	strength float64 // evidence in 0..1 when the rule matches
 	inner    float64 // evidence when it matches inside pasted material; 0 = strength
 	re       *regexp.Regexp
@@ -59,15 +60,8 @@ type subAnchor struct {
 func buildRules() (*ruleSet, error) {
 	rs := &ruleSet{buckets: [][]wordAnchor{nil}}
 	ids := map[string]int{}
-	for _, t := range []struct {
-		kind  scan.Kind
-		specs []ruleSpec
-	}{
-		{scan.PromptInjection, promptInjectionRules},
-		{scan.Jailbreak, jailbreakRules},
-		{scan.SystemManipulation, systemRules},
-	} {
-		for _, s := range t.specs {
+	for ki, specs := range [len(kinds)][]ruleSpec{promptInjectionRules, jailbreakRules, systemRules} {
+		for _, s := range specs {
 			re, err := regexp.Compile(s.pattern)
 			if err != nil {
 				return nil, fmt.Errorf("rule %s: %v", s.name, err)
@@ -93,7 +87,7 @@ func buildRules() (*ruleSet, error) {
 			if leadRules[s.name] {
 				lead = regexp.MustCompile(`^(?:` + s.pattern + `)`)
 			}
-			r := rule{s.name, t.kind, s.strength, innerStrength[s.name], re, lead}
+			r := rule{s.name, kinds[ki], ki, s.strength, innerStrength[s.name], re, lead}
 			rs.rules = append(rs.rules, r)
 			rs.ruleAnc = append(rs.ruleAnc, ai)
 		}
@@ -196,7 +190,7 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 		miss[i] = 1
 	}
 	for _, h := range hits {
-		miss[kindIndex(h.rule.kind)] *= 1 - h.strength()
+		miss[h.rule.ki] *= 1 - h.strength()
 	}
 	first := len(hits)
 	gen := uint32(0)
@@ -213,7 +207,7 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 	rules:
 		for i := range rs.rules {
 			r := &rs.rules[i]
-			k := kindIndex(r.kind)
+			k := r.ki
 			if 1-miss[k] >= saturated || !allGroups(rs.ruleAnc[i], stamp, gen) {
 				continue
 			}
@@ -231,8 +225,6 @@ func (rs *ruleSet) match(hits []ruleHit, text, source string, stamp []uint32) []
 	}
 	return hits
 }
-
-func kindIndex(k scan.Kind) int { return slices.Index(kinds[:], k) }
 
 // leadRules are rules whose pattern begins with a word of their first anchor
 // group. Their matches can only start at such a word, so find tries the
@@ -380,7 +372,7 @@ func segments(text string) func(yield func(string, int) bool) {
 			switch c := text[i]; {
 			case c == '\n':
 				end = 1
-			case strings.IndexByte(".?!;", c) >= 0 && (i+1 == len(text) || text[i+1] == ' '):
+			case isStop(c) && (i+1 == len(text) || text[i+1] == ' '):
 				end = 1
 			case c == 0xE3 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x82: // 。
 				end = 3
@@ -397,6 +389,9 @@ func segments(text string) func(yield func(string, int) bool) {
 		emitPieces(text[start:], start, yield)
 	}
 }
+
+// isStop reports the punctuation that ends a sentence when a space follows.
+func isStop(c byte) bool { return c == '.' || c == '?' || c == '!' || c == ';' }
 
 // emitPieces yields s, or overlapping pieces of it when it is long, with
 // their offsets from off.
