@@ -40,7 +40,9 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 		for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
 			j++
 		}
-		if !gluedKeyword(s, j) {
+		if numberSuffix(s, j) {
+			j++ // 1fUNION: an Oracle float suffix, then the keyword
+		} else if !gluedKeyword(s, j) {
 			for j < len(s) && (isWordByte(s[j]) || s[j] == '.') {
 				j++
 			}
@@ -121,6 +123,7 @@ var sqlDanger = map[string]bool{
 	"sys.objects": true, "msysaccessobjects": true, "rdb$database": true,
 	"dbms_xmlgen": true, "ctxsys": true, "sys_context": true, "sp_password": true,
 	"sp_oacreate": true, "xp_regread": true, "sp_makewebtask": true,
+	"lo_get": true, "lo_put": true, "lo_import": true, "lo_export": true,
 }
 
 // Bits of [sqlWordInfo].
@@ -155,7 +158,8 @@ var sqlWordInfo = func() map[string]uint8 {
 // dangerNeedsCall are the [sqlDanger] names that are also English words or
 // common identifiers: they count only when called.
 var dangerNeedsCall = wordSet(`sleep benchmark polygon multipoint linestring
-	geometrycollection version database table_name column_name schema_name`)
+	geometrycollection version database table_name column_name schema_name
+	lo_get lo_put lo_import lo_export`)
 
 // sqlFuncs are SQL functions that, applied right after a value, show a
 // payload being assembled.
@@ -196,6 +200,11 @@ func detectSQLi(in *input, c Context) (float64, string) {
 				f.breakout = g.breakout
 			}
 		}
+	}
+	if strings.Contains(s, "\ufffd") {
+		// A decoder left U+FFFD for bytes it could not read; a filter
+		// sees one word where the database sees separated ones.
+		f.merge(sqlFeatures(strings.ReplaceAll(s, "\ufffd", " ")))
 	}
 	for q, n := breakoutQuote(s), 0; q >= 0 && n < 3; q, n = quoteAfter(s, q+1), n+1 {
 		// Read the rest again as the database would after the quote
@@ -457,6 +466,9 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	}
 	if f.breakout == "" {
 		f.breakout = statementValue(s)
+	}
+	if f.breakout == "" && len(s) <= 64 {
+		f.breakout = listContinuation(s)
 	}
 	if f.breakout == "" && literalTail(s) {
 		f.breakout = "quote closed then more values"
@@ -779,6 +791,10 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 			return
 		}
 	}
+	if a.val == "{" && afterValue && odbcEscape(s, j) {
+		f.tautology = "boolean operator then ODBC escape {"
+		return
+	}
 	if a.val == "select" && afterValue && strings.Contains(s[j:], " from ") {
 		f.tautology = "boolean operator then SELECT"
 		return
@@ -801,8 +817,9 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 		op.val == "regexp" || op.val == "between" || op.val == "in")
 	compare := op.kind == 'o' && strings.ContainsAny(op.val, "=<>")
 	if !compare && !opWord {
+		cut := op.val == "-" && skipSpace(s, k) == len(s) // or 1-: a comment cut short
 		if bareNumber(a) && afterValue && (op.val == ")" || op.val == "--" || op.val == "#" ||
-			op.val == ";") {
+			op.val == ";" || cut) {
 			f.tautology = "boolean operator then bare number " + a.val
 		}
 		return
@@ -1004,7 +1021,7 @@ func statementValue(s string) string {
 	n, _, ok := nextSQLTok(t, len(w))
 	ok = ok && n.val != "" // an empty string token has no first byte
 	switch {
-	case semi && (!ok || stackedFollows(want, n)):
+	case semi && (!ok || n.val == "[" || stackedFollows(want, n)): // [name]: T-SQL quoting
 		return "value is a stacked statement ; " + w
 	case ok && want != "" && want != "*" && strings.HasSuffix(strings.TrimRight(t, " "), ";--"):
 		return "value is a statement " + w + " ended by ;--"
@@ -1308,8 +1325,9 @@ func openCall(s string) string {
 
 // sqlCompareOps are the comparison, JSON and concatenation operators of the
 // SQL dialects, longest first so a prefix match takes the whole operator.
+// A lone @ (PostgreSQL's old "contained in") counts between typed literals only.
 var sqlCompareOps = []string{"<=>", "->>", "#>>", "@>", "<@", "@?", "@@", "?|", "?&", "->",
-	"#>", "#-", "||", "!=", "<>", "==", "<=", ">=", "=", "<", ">", "?"}
+	"#>", "#-", "||", "!=", "<>", "==", "<=", ">=", "=", "<", ">", "?", "@"}
 
 // constOperand reads a constant operand at s[i:]: a literal (after unary
 // signs), a parenthesised constant expression, a function applied to
@@ -1423,7 +1441,8 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 		return "", false, false
 	}
 	_, c2, ok := constExpr(s, k, 0)
-	return op, c1 || c2, ok
+	cast = c1 || c2
+	return op, cast, ok && (op != "@" || cast)
 }
 
 // sqlEvasion scores what only a filter evasion writes: comments glued

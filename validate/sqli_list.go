@@ -1,0 +1,69 @@
+package validate
+
+import "strings"
+
+// numberSuffix reports whether s[j] is an Oracle float or double suffix (1f,
+// 2d) with a keyword glued after it (1fUNION): the number ends after the
+// suffix.
+func numberSuffix(s string, j int) bool {
+	return j < len(s) && (s[j] == 'f' || s[j] == 'd') && gluedKeyword(s, j+1)
+}
+
+// odbcEscape reports whether the text after a { at s[i] is an ODBC escape
+// that MySQL evaluates, {if length((select ...: a name and then a call or
+// a parenthesis.
+func odbcEscape(s string, i int) bool {
+	name, j, ok := nextSQLTok(s, i)
+	if !ok || name.kind != 'w' {
+		return false
+	}
+	t, k, ok := nextSQLTok(s, j)
+	return ok && (t.val == "(" || t.kind == 'w' && peekByte(s, k) == '(')
+}
+
+// listContinuation returns an explanation when the value continues a list
+// of the application's query: a leading comma and a SQL call on a literal
+// (, find_in_set('22', x)), or one short word, a comma and an equality of
+// constants that ends the value (b,1=1).
+func listContinuation(s string) string {
+	s = s[fieldName(s):]
+	k := strings.IndexByte(s, ',')
+	if k < 0 || k > 32 {
+		return ""
+	}
+	head := strings.TrimSpace(s[:k])
+	if strings.ContainsAny(head, " '\"`()=") {
+		return ""
+	}
+	if head != "" {
+		return listComparison(s, k+1)
+	}
+	t, j, ok := nextSQLTok(s, k+1)
+	if !ok || t.kind != 'w' || !sqlCallNames[t.val] || peekByte(s, j) != '(' {
+		return ""
+	}
+	arg, _, ok := nextSQLTok(s, skipSpace(s, j)+1)
+	if ok && (arg.kind == 's' || bareNumber(arg) || arg.val == "select") {
+		return "value starts with a list item calling " + t.val
+	}
+	return ""
+}
+
+// listComparison returns an explanation when s[i:] is an equality of two
+// constants and nothing more than a comment or a closing parenthesis.
+func listComparison(s string, i int) string {
+	j, _, ok := constExpr(s, i, 0)
+	if !ok {
+		return ""
+	}
+	op, k := compareOpAt(s, j)
+	if op != "=" && op != "==" && op != "<>" && op != "!=" && op != "<=>" {
+		return ""
+	}
+	e, _, ok := constExpr(s, k, 0)
+	rest := s[skipSpace(s, e):]
+	if !ok || rest != "" && rest[0] != ')' && rest[0] != '#' && !strings.HasPrefix(rest, "--") {
+		return ""
+	}
+	return "value then a list item comparing constants with " + op
+}
