@@ -481,7 +481,10 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 		(strings.ContainsAny(s, "*/+-=<>@") || strings.Contains(s, "select")) {
 		f.breakout = "short expression then a comment"
 	}
-	if f.danger == "" && (f.calls > 0 || st.selects > 0) {
+	// A value with no space that closes parentheses it never opened sits
+	// inside the application's call: 1))),0x71...,floor.
+	closes := st.parens < 0 && strings.IndexByte(s, ' ') < 0
+	if f.danger == "" && (f.calls > 0 || st.selects > 0 || closes) {
 		if h := longHex(s); h != "" {
 			f.danger = "hex-encoded string " + h[:min(len(h), 12)]
 		}
@@ -665,6 +668,12 @@ func sqlContinues(s string, j int) string {
 		next.kind == 'w' && (sqlFuncs[next.val] || sqlDanger[next.val] ||
 			peekByte(s, next.pos+len(next.val)) == '('))
 	switch w {
+	case "mod":
+		// ' MOD ': arithmetic on the closed string. "MOD" " is a phrase
+		// search, as double quotes are in shop search boxes.
+		if operand && strings.IndexByte(s[:j], '"') < 0 {
+			return "quote closed then SQL mod"
+		}
 	case "or", "and", "xor", "div", "like", "rlike", "regexp", "having", "where", "when":
 		if !ok || operand || next.kind == 'w' && comparisonFollows(s, next) {
 			return "quote closed then SQL " + w
