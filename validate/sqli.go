@@ -808,6 +808,10 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 		f.tautology = "boolean operator then SELECT"
 		return
 	}
+	if afterValue && a.kind == 'w' && callsSubquery(s, a, j) {
+		f.tautology = "boolean operator then " + a.val + "() on a subquery"
+		return
+	}
 	if a.kind == 'p' && a.val == "(" {
 		a, j, ok = nextSQLTok(s, j)
 		if !ok {
@@ -842,7 +846,7 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 		f.tautology = "LIKE '%' holds for every row"
 		return
 	}
-	lit := func(t sqlTok) bool { return bareNumber(t) || t.kind == 's' }
+	lit := func(t sqlTok) bool { return bareNumber(t) || hexNumber(t) || t.kind == 's' }
 	equality := op.val == "=" || op.val == "<>" || op.val == "!=" || op.val == "==" || opWord
 	if lit(a) && lit(b) && (equality || afterValue) {
 		f.tautology = "literal comparison " + a.val + op.val + b.val
@@ -1352,7 +1356,7 @@ func constOperand(s string, i, depth int) (end int, cast, ok bool) {
 		return i, false, false
 	}
 	switch {
-	case t.kind == 's', bareNumber(t), t.val == "null", t.val == "true",
+	case t.kind == 's', bareNumber(t), hexNumber(t), t.val == "null", t.val == "true",
 		t.val == "false":
 	case t.val == "(":
 		k, c, ok := constExpr(s, j, depth+1)

@@ -67,3 +67,40 @@ func listComparison(s string, i int) string {
 	}
 	return "value then a list item comparing constants with " + op
 }
+
+// hexNumber reports whether t is a hexadecimal literal (0x50, 0xdead).
+func hexNumber(t sqlTok) bool {
+	if t.kind != 'n' || len(t.val) < 3 || t.val[0] != '0' || t.val[1] != 'x' {
+		return false
+	}
+	for i := 2; i < len(t.val); i++ {
+		if !isDigit(t.val[i]) && (t.val[i] < 'a' || t.val[i] > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// callsSubquery reports whether the word a, which ends at s[j], opens a
+// chain of calls and literals that reaches a subquery within a few tokens:
+// ord(mid((select ..., gtid_subset(concat(0x7e,(select ..., the probes of
+// boolean-blind and error-based attacks.
+func callsSubquery(s string, a sqlTok, j int) bool {
+	if peekByte(s, j) != '(' {
+		return false
+	}
+	for n := 0; n < 10; n++ {
+		t, k, ok := nextSQLTok(s, j)
+		switch {
+		case !ok:
+			return false
+		case t.val == "select":
+			return n > 0
+		case t.val != "(" && t.val != "," && t.kind != 'n' && t.kind != 's' &&
+			(t.kind != 'w' || peekByte(s, k) != '('):
+			return false
+		}
+		j = k
+	}
+	return false
+}
