@@ -835,6 +835,9 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 			op.val == ";" || cut) {
 			f.tautology = "boolean operator then bare number " + a.val
 		}
+		if a.kind == 's' && afterValue && stringArithmetic(s, op, k) {
+			f.tautology = "boolean operator then arithmetic on strings " + op.val
+		}
 		return
 	}
 	b, _, ok := nextSQLTok(s, k)

@@ -104,3 +104,15 @@ func callsSubquery(s string, a sqlTok, j int) bool {
 	}
 	return false
 }
+
+// stringArithmetic reports whether the operator op, which ends at s[k] after
+// a string literal, applies arithmetic or bit logic to another string or a
+// number (x' or 'a'-', ' or 'b' ^ '1): MySQL casts both to numbers, a
+// condition the input alone decides.
+func stringArithmetic(s string, op sqlTok, k int) bool {
+	if op.kind != 'o' || strings.IndexByte("-+*/%&|^", op.val[0]) < 0 || op.val == "--" {
+		return false
+	}
+	b, _, ok := nextSQLTok(s, k)
+	return ok && (b.kind == 's' || bareNumber(b))
+}
