@@ -53,6 +53,9 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h.see(cmdMarkers(s))
 	h.see(shellExpansion(in.low))
 	h.see(mailCommand(in.low))
+	h.see(terminatedCommand(s))
+	h.see(variableSplice(in.low))
+	h.see(braceObfuscation(in.low))
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
@@ -182,10 +185,19 @@ func separatorScan(in *input, s string, lead bool) hit {
 				// the whole start of the value.
 				cmd = leadCmd
 			}
+			if cmd == "" && (value || chain) {
+				cmd = dotCommandAt(s, j)
+			}
+			shaped, strong := separatorShape(s, i, j)
+			if cmd == "" {
+				cmd = shaped
+			}
 			if cmd != "" {
 				score := 0.5
 				if value || valueStart(s[:i]) || chain {
 					score = 0.9
+				} else if strong {
+					score = 0.8
 				}
 				if h.beats(score) {
 					h.see(score, "separator "+string(ch)+" then command "+cmd)
