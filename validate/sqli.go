@@ -794,7 +794,8 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 		f.tautology = "always-true condition " + a.val
 		return
 	}
-	if a.kind == 'o' && (a.val == "-" || a.val == "+" || a.val == "!" || a.val == "~") {
+	if a.kind == 'o' && (a.val == "-" || a.val == "+" || a.val == "!" || a.val == "~") ||
+		a.val == "not" && afterValue {
 		a, j, ok = nextSQLTok(s, j)
 		if !ok {
 			return
@@ -853,6 +854,8 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 	equality := op.val == "=" || op.val == "<>" || op.val == "!=" || op.val == "==" || opWord
 	if lit(a) && lit(b) && (equality || afterValue) {
 		f.tautology = "literal comparison " + a.val + op.val + b.val
+	} else if lit(a) && afterValue && b.val == "(" && wordAt(s, skipSpace(s, b.pos+1)) == "select" {
+		f.tautology = "literal compared with a subquery"
 	} else if a.kind == 'w' && b.kind == 'w' && a.val == b.val && !sqlKeywords[a.val] {
 		f.tautology = "self comparison " + a.val + op.val + b.val
 	}
