@@ -669,9 +669,10 @@ func sqlContinues(s string, j int) string {
 			peekByte(s, next.pos+len(next.val)) == '('))
 	switch w {
 	case "mod":
-		// ' MOD ': arithmetic on the closed string. "MOD" " is a phrase
-		// search, as double quotes are in shop search boxes.
-		if operand && strings.IndexByte(s[:j], '"') < 0 {
+		// ' MOD ': arithmetic on the closed string and one the application
+		// closes. "MOD" " is a phrase search, as double quotes are in shop
+		// search boxes, and 'MOD' for ... it's a word in quotes.
+		if (next.open || bareNumber(next)) && strings.IndexByte(s[:j], '"') < 0 {
 			return "quote closed then SQL mod"
 		}
 	case "or", "and", "xor", "div", "like", "rlike", "regexp", "having", "where", "when":
