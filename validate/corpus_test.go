@@ -140,7 +140,7 @@ const (
 // TODO: sqli and cmdi are below the 97% goal. Most misses are rule-set
 // fragments with no structure to score ("convert(") and bare commands
 // with no separator, which chat must let through; see docs/validate.md.
-var detectionFloor = map[scan.Kind]float64{scan.SQLi: 0.965, scan.CmdI: 0.886}
+var detectionFloor = map[scan.Kind]float64{scan.SQLi: 0.969, scan.CmdI: 0.923}
 
 func TestSharedCorpus(t *testing.T) {
 	dir := sharedDataDir(t)
@@ -168,7 +168,7 @@ func TestSharedCorpus(t *testing.T) {
 			t.Errorf("%s: detection %.1f%% below %.1f%%", k, 100*rate, 100*floor)
 		}
 		if rate < goalDetection {
-			t.Logf("%s: detection %.1f%% is below the %.0f%% goal (known gap, floor %.0f%%)",
+			t.Logf("%s: detection %.1f%% is below the %.0f%% goal (known gap, floor %.1f%%)",
 				k, 100*rate, 100*goalDetection, 100*floor)
 		}
 	}
