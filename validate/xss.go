@@ -40,9 +40,9 @@ func detectXSS(in *input, c Context) (float64, string) {
 	h, tags := x.h, x.tags
 	if h.score < 0.85 {
 		for _, m := range xssMarkers {
-			// The anchor is a part without room for spaces; only
-			// texts holding it are searched for the spaced form.
-			if strings.Contains(s, m.anchor) && containsSpaced(s, m.text) {
+			// The anchor is a part without room for spaces; texts
+			// holding the spaced form are searched for it.
+			if containsSpaced(s, m.text) && strings.Contains(s, m.anchor) {
 				h.see(0.85, "script-capable construct "+m.text)
 				break
 			}
@@ -294,32 +294,68 @@ func hasScriptURL(attrs string) bool {
 }
 
 // containsSpaced reports whether s holds needle with any white space between
-// its bytes. needle[0] is found with IndexByte, so the scan stays linear
-// for the short needles used here.
+// its bytes. Candidates are found with IndexByte on the needle's key byte,
+// its first byte that is not a letter (rarer in text than letters), from
+// which the match is traced back to its start and then checked forward.
+// Each candidate costs work bounded by 4*len(needle), so the scan stays
+// linear for the short needles used here.
 func containsSpaced(s, needle string) bool {
+	k := keyIndex(needle)
 	for i := 0; i < len(s); {
-		k := strings.IndexByte(s[i:], needle[0])
-		if k < 0 {
+		p := strings.IndexByte(s[i:], needle[k])
+		if p < 0 {
 			return false
 		}
-		i += k
-		j, n := i, 0
-		for j < len(s) && n < len(needle) && j-i < 4*len(needle) {
-			switch {
-			case s[j] == needle[n]:
-				n++
-			case !isSpace(s[j]):
-				j = len(s)
-				continue
-			}
-			j++
-		}
-		if n == len(needle) {
+		p += i
+		if start := spacedStart(s, p, needle, k); start >= 0 && spacedAt(s, start, needle) {
 			return true
 		}
-		i++
+		i = p + 1
 	}
 	return false
+}
+
+// keyIndex returns the index of the first byte of needle that is not a
+// lower-case letter, or 0 when all are letters.
+func keyIndex(needle string) int {
+	for k := 0; k < len(needle); k++ {
+		if needle[k] < 'a' || needle[k] > 'z' {
+			return k
+		}
+	}
+	return 0
+}
+
+// spacedStart traces needle[:k] back from s[p] == needle[k], skipping white
+// space, and returns where needle[0] would sit, or -1.
+func spacedStart(s string, p int, needle string, k int) int {
+	j := p - 1
+	for n := k - 1; n >= 0; n-- {
+		for j >= 0 && p-j < 4*len(needle) && isSpace(s[j]) {
+			j--
+		}
+		if j < 0 || p-j >= 4*len(needle) || s[j] != needle[n] {
+			return -1
+		}
+		j--
+	}
+	return j + 1
+}
+
+// spacedAt reports whether needle, with any white space between its bytes,
+// starts at s[i] and ends within 4*len(needle) bytes.
+func spacedAt(s string, i int, needle string) bool {
+	j, n := i, 0
+	for j < len(s) && n < len(needle) && j-i < 4*len(needle) {
+		switch {
+		case s[j] == needle[n]:
+			n++
+		case !isSpace(s[j]):
+			return false
+		}
+		j++
+	}
+	return n == len(needle)
 }
 
 // jsSinks are JavaScript calls and properties that read secrets or run
