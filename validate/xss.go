@@ -27,25 +27,11 @@ var execTags = map[string]bool{
 func detectXSS(in *input, c Context) (float64, string) {
 	s := in.low
 	var x xssScan
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '<':
-			x.tag(s, i)
-		case 'o':
-			x.injectedHandler(s, i)
-		case 'j', 'v':
-			x.scriptURL(s, i)
-		}
-	}
+	x.scan(s)
 	h, tags := x.h, x.tags
 	if h.score < 0.85 {
-		for _, m := range xssMarkers {
-			// The anchor is a part without room for spaces; texts
-			// holding the spaced form are searched for it.
-			if containsSpaced(s, m.text) && strings.Contains(s, m.anchor) {
-				h.see(0.85, "script-capable construct "+m.text)
-				break
-			}
+		if m := x.marker(s); m != "" {
+			h.see(0.85, "script-capable construct "+m)
 		}
 	}
 	if in.layers > 0 && tags > 0 && h.score >= 0.5 {
@@ -94,10 +80,60 @@ func riskyAttrs(attrs string) bool {
 
 // xssScan collects what the markup pass over one text found.
 type xssScan struct {
-	h      hit
-	tags   int
-	probe  [2]int // starts of tags with risky attributes, for libinjection
-	nprobe int
+	h       hit
+	tags    int
+	probe   [2]int // starts of tags with risky attributes, for libinjection
+	nprobe  int
+	markers uint32 // bit k: the spaced form of xssMarkers[k] occurs
+}
+
+// xssStops marks the bytes the markup pass always looks closer at: '<' and
+// the key bytes of xssMarkers.
+var xssStops = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '<' || markerTexts.keyed(byte(c))
+	}
+	return t
+}()
+
+// scan looks, in order, at each '<' that may start a tag, each 'o' that may
+// start an injected event handler, each 'j' or 'v' that may start a script
+// URL and each key byte of a marker. 'o', 'j' and 'v' are skipped in texts
+// without the '=' a handler needs or the ':' a script URL needs.
+func (x *xssScan) scan(s string) {
+	stop := xssStops
+	if strings.IndexByte(s, '=') >= 0 {
+		stop['o'] = true
+	}
+	if strings.IndexByte(s, ':') >= 0 {
+		stop['j'], stop['v'] = true, true
+	}
+	for i := 0; i < len(s); i++ {
+		if !stop[s[i]] {
+			continue
+		}
+		x.markers |= markerTexts.at(s, i)
+		switch s[i] {
+		case '<':
+			x.tag(s, i)
+		case 'o':
+			x.injectedHandler(s, i)
+		case 'j', 'v':
+			x.scriptURL(s, i)
+		}
+	}
+}
+
+// marker returns the text of the first of xssMarkers whose spaced form the
+// scan found and whose anchor s holds, or "". The anchor is a part without
+// room for spaces.
+func (x *xssScan) marker(s string) string {
+	for k, m := range xssMarkers {
+		if x.markers&(1<<k) != 0 && strings.Contains(s, m.anchor) {
+			return m.text
+		}
+	}
+	return ""
 }
 
 // tag judges the tag that may start at s[i] == '<'.
@@ -277,86 +313,24 @@ var xssMarkers = []struct{ anchor, text string }{
 	{"+adw", "+adw-script"}, {"+adw", "+adw-/script"}, {"entity", "<!entity"},
 }
 
+// markerTexts finds the spaced forms of xssMarkers; bit k stands for
+// xssMarkers[k].
+var markerTexts = func() *spacedSet {
+	texts := make([]string, len(xssMarkers))
+	for k, m := range xssMarkers {
+		texts[k] = m.text
+	}
+	return newSpacedSet(texts...)
+}()
+
 // scriptURLs are URL schemes and CSS functions that run script.
-var scriptURLs = []string{"javascript:", "vbscript:", "data:text/html", "livescript:",
-	"expression("}
+var scriptURLs = newSpacedSet("javascript:", "vbscript:", "data:text/html", "livescript:",
+	"expression(")
 
 // hasScriptURL reports whether tag attributes hold a javascript:, vbscript:
 // or data:text/html URL, ignoring white space inside it (jav	ascript:) as
 // browsers do.
-func hasScriptURL(attrs string) bool {
-	for _, u := range scriptURLs {
-		if containsSpaced(attrs, u) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsSpaced reports whether s holds needle with any white space between
-// its bytes. Candidates are found with IndexByte on the needle's key byte,
-// its first byte that is not a letter (rarer in text than letters), from
-// which the match is traced back to its start and then checked forward.
-// Each candidate costs work bounded by 4*len(needle), so the scan stays
-// linear for the short needles used here.
-func containsSpaced(s, needle string) bool {
-	k := keyIndex(needle)
-	for i := 0; i < len(s); {
-		p := strings.IndexByte(s[i:], needle[k])
-		if p < 0 {
-			return false
-		}
-		p += i
-		if start := spacedStart(s, p, needle, k); start >= 0 && spacedAt(s, start, needle) {
-			return true
-		}
-		i = p + 1
-	}
-	return false
-}
-
-// keyIndex returns the index of the first byte of needle that is not a
-// lower-case letter, or 0 when all are letters.
-func keyIndex(needle string) int {
-	for k := 0; k < len(needle); k++ {
-		if needle[k] < 'a' || needle[k] > 'z' {
-			return k
-		}
-	}
-	return 0
-}
-
-// spacedStart traces needle[:k] back from s[p] == needle[k], skipping white
-// space, and returns where needle[0] would sit, or -1.
-func spacedStart(s string, p int, needle string, k int) int {
-	j := p - 1
-	for n := k - 1; n >= 0; n-- {
-		for j >= 0 && p-j < 4*len(needle) && isSpace(s[j]) {
-			j--
-		}
-		if j < 0 || p-j >= 4*len(needle) || s[j] != needle[n] {
-			return -1
-		}
-		j--
-	}
-	return j + 1
-}
-
-// spacedAt reports whether needle, with any white space between its bytes,
-// starts at s[i] and ends within 4*len(needle) bytes.
-func spacedAt(s string, i int, needle string) bool {
-	j, n := i, 0
-	for j < len(s) && n < len(needle) && j-i < 4*len(needle) {
-		switch {
-		case s[j] == needle[n]:
-			n++
-		case !isSpace(s[j]):
-			return false
-		}
-		j++
-	}
-	return n == len(needle)
-}
+func hasScriptURL(attrs string) bool { return scriptURLs.in(attrs) }
 
 // jsSinks are JavaScript calls and properties that read secrets or run
 // code, written without spaces.
