@@ -64,10 +64,10 @@ func decodePass(s string) (out string, nul bool) {
 	}
 	var b []byte // nil until the first change
 	for i := 0; i < len(s); {
-		if c := s[i]; plainByte(c) {
+		if plainBytes[s[i]] {
 			// Fast path: ordinary ASCII stands for itself.
 			j := i + 1
-			for j < len(s) && plainByte(s[j]) {
+			for j < len(s) && plainBytes[s[j]] {
 				j++
 			}
 			if b != nil {
@@ -120,11 +120,23 @@ func plainByte(c byte) bool {
 		c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
+// plainBytes is [plainByte] as a table, for the loops that run over every
+// byte of a text.
+var plainBytes = byteTable(plainByte)
+
+// byteTable returns f's answer for every byte value.
+func byteTable(f func(byte) bool) (t [256]bool) {
+	for i := range t {
+		t[i] = f(byte(i))
+	}
+	return t
+}
+
 // needsDecode reports whether decodePass could change s: it looks for escape
 // introducers, NUL, and non-ASCII bytes.
 func needsDecode(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !plainByte(s[i]) {
+		if !plainBytes[s[i]] {
 			return true
 		}
 	}
@@ -233,10 +245,10 @@ func overlongAt(s string) (rune, int) {
 		}
 		return rune(s[0]&1)<<6 | rune(s[1]&0x3f), 2
 	}
-	n := 0
-	if len(s) > 0 {
-		n = overlongLen[s[0]]
+	if len(s) == 0 {
+		return 0, 0
 	}
+	n := overlongLen[s[0]]
 	if n == 0 || len(s) < n {
 		return 0, 0
 	}
@@ -255,7 +267,7 @@ func overlongAt(s string) (rune, int) {
 
 // overlongLen maps the lead bytes of overlong encodings of three to six
 // bytes to their length.
-var overlongLen = map[byte]int{0xe0: 3, 0xf0: 4, 0xf8: 5, 0xfc: 6}
+var overlongLen = [256]int{0xe0: 3, 0xf0: 4, 0xf8: 5, 0xfc: 6}
 
 func hexVal(s string) (int, bool) {
 	v := 0
@@ -393,20 +405,42 @@ func foldRune(r rune) rune {
 // kept, so offsets match s. s itself comes back when it has no capitals.
 func asciiLower(s string) string {
 	i := 0
-	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+	for i < len(s) && !isUpper(s[i]) {
 		i++
 	}
 	if i == len(s) {
 		return s
 	}
-	b := []byte(s)
-	for ; i < len(b); i++ {
-		if 'A' <= b[i] && b[i] <= 'Z' {
-			b[i] += 'a' - 'A'
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	// Lower through a buffer on the stack: a table load per byte and one
+	// copy per chunk are cheaper than a Builder call per byte.
+	var buf [256]byte
+	for i < len(s) {
+		n := copy(buf[:], s[i:])
+		for k, c := range buf[:n] {
+			buf[k] = lowerByte[c]
+		}
+		b.Write(buf[:n])
+		i += n
+	}
+	return b.String()
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// lowerByte maps every byte to itself, except ASCII capitals, which map to
+// their lower case.
+var lowerByte = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if isUpper(byte(i)) {
+			t[i] += 'a' - 'A'
 		}
 	}
-	return string(b)
-}
+	return t
+}()
 
 // sqlForm removes SQL comments (keeping the body of MySQL /*! ... */
 // version comments) and collapses white space runs to one space.
@@ -432,6 +466,16 @@ func sqlForm(s string) string {
 		b.WriteByte(c)
 	}
 	for i := 0; i < len(s); i++ {
+		if !space || !isSpace(s[i]) {
+			// Copy up to the next byte that changes at once: emitting
+			// the run byte by byte would write the same bytes.
+			if j := sqlFormNext(s, i); j > i {
+				b.WriteString(s[i:j])
+				space = s[j-1] == ' '
+				i = j - 1
+				continue
+			}
+		}
 		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
 			if i+2 < len(s) && s[i+2] == '!' {
 				// MySQL executes the body: drop the marker and the
@@ -470,27 +514,100 @@ func sqlForm(s string) string {
 	return b.String()
 }
 
-// sqlFormStart returns the index of the first byte sqlForm would change
-// (a comment delimiter, white space other than a single space), or len(s).
+// sqlFormStart returns the index of the first byte sqlForm might change,
+// or len(s), like sqlFormNext(s, 0). It looks for each kind of change with
+// the vectorised byte search instead of visiting every byte.
 func sqlFormStart(s string) int {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case (c == '/' || c == '*') && i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '/'):
-			return i
-		case c == ' ' && i+1 < len(s) && isSpace(s[i+1]):
-			return i
-		case c != ' ' && isSpace(c):
+	start := len(s)
+	if i := strings.Index(s, "  "); i >= 0 {
+		start = i
+	}
+	for _, c := range []byte("\t\n\v\f\r") {
+		i := strings.IndexByte(s[:start], c)
+		if i > 0 && s[i-1] == ' ' {
+			i-- // a space before other white space changes too
+		}
+		if i >= 0 {
+			start = i
+		}
+	}
+	start = delimPair(s, start, '/')
+	return delimPair(s, start, '*')
+}
+
+// delimPair returns the index of the first c before start that a '/' or '*'
+// follows, or start.
+func delimPair(s string, start int, c byte) int {
+	for i := 0; i < start; i++ {
+		k := strings.IndexByte(s[i:start], c)
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 < len(s) && (s[i+1] == '/' || s[i+1] == '*') {
 			return i
 		}
+	}
+	return start
+}
+
+// sqlFormNext returns the index of the first byte at or after i that
+// sqlForm might change (a comment delimiter, white space other than a single
+// space), or len(s).
+func sqlFormNext(s string, i int) int {
+	if i >= len(s) {
+		return len(s)
+	}
+	// Whether a byte changes depends on its class and the next byte's;
+	// looking both up in tables spares a branch on every space of prose.
+	this := sqlClass[s[i]]
+	for ; i+1 < len(s); i++ {
+		next := sqlClass[s[i+1]]
+		if sqlChanges[this][next] {
+			return i
+		}
+		this = next
+	}
+	if this == sqlOtherSpace {
+		return i
 	}
 	return len(s)
 }
 
-func isSpace(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\r', '\v', '\f':
-		return true
+// The classes of bytes sqlFormNext tells apart.
+const (
+	sqlPlain      = iota // every byte not named below
+	sqlSpace             // ' '
+	sqlOtherSpace        // \t, \n, \v, \f, \r
+	sqlDelim             // '/' or '*', which start and end comments
+)
+
+// sqlClass maps a byte to its class.
+var sqlClass = func() (t [256]uint8) {
+	for i := range t {
+		switch c := byte(i); {
+		case c == ' ':
+			t[i] = sqlSpace
+		case isSpace(c):
+			t[i] = sqlOtherSpace
+		case c == '/' || c == '*':
+			t[i] = sqlDelim
+		}
 	}
-	return false
+	return t
+}()
+
+// sqlChanges tells by the classes of a byte and the next whether sqlForm
+// might change the byte: a space before white space, other white space,
+// and a delimiter pair (/*, */, and the harmless // and **).
+var sqlChanges = [4][4]bool{
+	sqlSpace:      {sqlSpace: true, sqlOtherSpace: true},
+	sqlOtherSpace: {true, true, true, true},
+	sqlDelim:      {sqlDelim: true},
+}
+
+// isSpace reports whether c is ASCII white space: space, \t, \n, \v, \f
+// or \r.
+func isSpace(c byte) bool {
+	return c == ' ' || '\t' <= c && c <= '\r'
 }

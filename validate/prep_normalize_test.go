@@ -1,0 +1,133 @@
+package validate
+
+import (
+	"strings"
+	"testing"
+)
+
+// The byte-at-a-time forms below are the plain definitions the fast ones in
+// normalize.go must agree with.
+
+func refNeedsDecode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !plainByte(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func refASCIILower(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func refSQLForm(s string) string {
+	start := refSQLFormStart(s)
+	if start == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:start])
+	s = s[start:]
+	space, unclosed := false, false
+	emit := func(c byte) {
+		if isSpace(c) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			return
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
+			if i+2 < len(s) && s[i+2] == '!' {
+				// MySQL executes the body: drop the marker and the
+				// version number and keep the rest.
+				i += 3
+				for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+					i++
+				}
+				i--
+				emit(' ')
+				continue
+			}
+			end := -1
+			if !unclosed {
+				end = strings.Index(s[i+2:], "*/")
+			}
+			if end < 0 {
+				// No comment closes after here: later openers are
+				// not searched again, which keeps this linear.
+				unclosed = true
+				i++
+				emit(' ')
+				continue
+			}
+			i += end + 3
+			emit(' ')
+			continue
+		}
+		if s[i] == '*' && i+1 < len(s) && s[i+1] == '/' {
+			i++
+			emit(' ')
+			continue
+		}
+		emit(s[i])
+	}
+	return b.String()
+}
+
+func refSQLFormStart(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case (c == '/' || c == '*') && i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '/'):
+			return i
+		case c == ' ' && i+1 < len(s) && isSpace(s[i+1]):
+			return i
+		case c != ' ' && isSpace(c):
+			return i
+		}
+	}
+	return len(s)
+}
+
+func FuzzPrepForms(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"a ** /*x*/b", "a /**/b", "a\t \nb", " \r", "x  /*! 5 */ y", "A//B"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := needsDecode(s), refNeedsDecode(s); got != want {
+			t.Fatalf("needsDecode(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := asciiLower(s), refASCIILower(s); got != want {
+			t.Fatalf("asciiLower(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := sqlForm(s), refSQLForm(s); got != want {
+			t.Fatalf("sqlForm(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := sqlFormStart(s), refSQLFormStart(s); got != want {
+			t.Fatalf("sqlFormStart(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
