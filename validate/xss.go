@@ -66,17 +66,24 @@ func detectXSS(in *input, c Context) (float64, string) {
 // run content (URLs, styles, data, entities, backticks) and so deserve a
 // look by libinjection; class="row" does not.
 func riskyAttrs(attrs string) bool {
-	if strings.TrimSpace(attrs) == "" {
-		return false
-	}
-	for _, m := range []string{"src", "href", "style", "data", "action", "background", "xlink",
-		"xmlns", "content", "value", "`", "&#", "\\", "url", ":"} {
-		if strings.Contains(attrs, m) {
-			return true
+	for i := 0; i < len(attrs); i++ {
+		for _, m := range riskyByFirst[attrs[i]] {
+			if strings.HasPrefix(attrs[i:], m) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// riskyByFirst lists the marks riskyAttrs looks for by their first byte.
+var riskyByFirst = func() (t [256][]string) {
+	for _, m := range []string{"src", "href", "style", "data", "action", "background", "xlink",
+		"xmlns", "content", "value", "`", "&#", "\\", "url", ":"} {
+		t[m[0]] = append(t[m[0]], m)
+	}
+	return t
+}()
 
 // xssScan collects what the markup pass over one text found.
 type xssScan struct {
@@ -112,7 +119,9 @@ func (x *xssScan) scan(s string) {
 		if !stop[s[i]] {
 			continue
 		}
-		x.markers |= markerTexts.at(s, i)
+		if markerTexts.keyed(s[i]) {
+			x.markers |= markerTexts.at(s, i)
+		}
 		switch s[i] {
 		case '<':
 			x.tag(s, i)
@@ -360,14 +369,16 @@ func jsSinkValue(s string) string {
 // jsSinkAfterBreakout reports a value that closes a JavaScript string and
 // calls a sink: ';alert(1)// or "-prompt(1)-".
 func jsSinkAfterBreakout(s string) bool {
+	// A sink is looked for where it starts in the first 64 bytes, after
+	// the first quote there, which must close a short value.
+	q := strings.IndexAny(s[:min(len(s), 64)], "'\"`")
+	if q < 0 || !valueLike(s[:q]) {
+		return false
+	}
 	for _, sink := range []string{"alert", "prompt", "confirm", "eval", "document.cookie",
 		"fromcharcode", "document.write", "window.location"} {
 		k := strings.Index(s[:min(len(s), 64+len(sink))], sink)
-		if k < 0 {
-			continue
-		}
-		q := strings.IndexAny(s[:k], "'\"`")
-		if q < 0 || !valueLike(s[:q]) {
+		if k <= q {
 			continue
 		}
 		between := strings.TrimSpace(s[q+1 : k])
