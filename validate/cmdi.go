@@ -47,10 +47,16 @@ func wordSet(list string) map[string]bool {
 // substitution followed by a command, reverse-shell plumbing, and shell
 // obfuscation tricks ($IFS, quotes or backslashes inside command names).
 func detectCmdI(in *input, c Context) (float64, string) {
+	// Every byte of s is a byte of in.low or a space, so what in.low
+	// lacks, s lacks too.
+	seen := shellTriggersIn(in.low)
 	s, obfuscated := shellForm(in.low)
-	h := separatorScan(in, s, commandAt(s, 0) != "")
-	h.see(shellConstruct(s))
-	h.see(cmdMarkers(s))
+	var h hit
+	if seen.hasAny(separatorChars) {
+		h = separatorScan(in, s, commandAt(s, 0) != "")
+	}
+	h.see(shellConstruct(s, seen))
+	h.see(cmdMarkers(s, seen))
 	h.see(shellExpansion(in.low))
 	h.see(mailCommand(in.low))
 	h.see(terminatedCommand(s))
@@ -135,12 +141,22 @@ func flaggedWordAt(s string, j int) bool {
 	return k+1 < len(s) && (s[k] == '-' && isAlpha(s[k+1]) || s[k] == '/' && isAlpha(s[k+1]))
 }
 
+// separatorChars are the bytes separatorScan looks at.
+const separatorChars = ";|&\n\r`$<>\\"
+
+var separatorBytes = shellByteTable(separatorChars)
+
+// hasNewline reports whether s holds a line feed or a carriage return.
+func hasNewline(s string) bool {
+	return strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0
+}
+
 // separatorScan walks s (the shell form of in) for separators, backticks
 // and substitutions followed by a command. lead says s itself starts with
 // a command, so a separator right after it joins a second one.
 func separatorScan(in *input, s string, lead bool) hit {
 	var h hit
-	encodedNL := !strings.ContainsAny(in.raw, "\n\r")
+	encodedNL := hasNewline(s) && !hasNewline(in.raw)
 	start := skipSpace(s, 0)
 	leadCmd := ""
 	if lead {
@@ -148,6 +164,9 @@ func separatorScan(in *input, s string, lead bool) hit {
 	}
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
+		if !separatorBytes[ch] {
+			continue
+		}
 		switch ch {
 		case '\\':
 			// A written-out \n used as a separator: ;id\n or \nid|.
@@ -244,42 +263,43 @@ var execSinks = []string{"system(", "exec(", "passthru(", "popen(", "proc_open("
 
 // cmdMarkers scores constructs that need no separator: JNDI lookups, SSI
 // directives, fork bombs, cmd.exe FOR loops and exec sinks of other
-// languages given a command. Each search runs only when a cheap anchor is
-// present.
-func cmdMarkers(s string) (float64, string) {
+// languages given a command. Each search runs only when seen (the
+// shellTriggers bytes of a text that holds every byte of s) has a byte it
+// needs.
+func cmdMarkers(s string, seen triggerSet) (float64, string) {
 	var h hit
-	if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
-		h.see(0.9, "JNDI lookup ${jndi:")
+	if seen.has('$') {
+		if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
+			h.see(0.9, "JNDI lookup ${jndi:")
+		}
 	}
-	if strings.Contains(s, "<!--#") {
+	if seen.has('<') && strings.Contains(s, "<!--#") {
 		for _, m := range []string{"<!--#exec", "<!--#include"} {
 			if strings.Contains(s, m) {
 				h.see(0.85, "server-side include "+m)
 			}
 		}
 	}
-	if strings.Contains(s, "()") {
+	if seen.has('(') && strings.Contains(s, "()") {
 		for _, m := range []string{"(){", "() {"} {
 			if k := strings.Index(s, m); k >= 0 && strings.ContainsAny(s[k:], "|&") {
 				h.see(0.85, "shell function definition "+m)
 			}
 		}
-	}
-	if strings.Contains(s, " do ") || strings.Contains(s, ")do") {
-		if k := strings.Index(s, "for "); k >= 0 && (strings.Contains(s[k:], " do ") ||
-			strings.Contains(s[k:], ")do")) &&
-			(strings.Contains(s[k:], "%") || strings.Contains(s[k:], "/f ")) {
-			h.see(0.8, "cmd.exe FOR loop")
+		if k := strings.Index(s, "()"); shellshock(s[k+2:]) {
+			h.see(0.9, "shell function definition () { :; } (Shellshock)")
 		}
 	}
-	if k := strings.Index(s, "()"); k >= 0 && shellshock(s[k+2:]) {
-		h.see(0.9, "shell function definition () { :; } (Shellshock)")
-	}
-	if strings.IndexByte(s, '(') < 0 && !strings.Contains(s, "subprocess.") {
-		return h.score, h.detail
+	if seen.hasAny("%/") && cmdForLoop(s) {
+		h.see(0.8, "cmd.exe FOR loop")
 	}
 	for _, f := range execSinks {
-		k := strings.Index(s, f)
+		// Each sink ends in ( or ., which are rare in prose.
+		end := f[len(f)-1]
+		if !seen.has(end) {
+			continue
+		}
+		k := indexAround(s, f, end)
 		if k < 0 {
 			continue
 		}
@@ -292,30 +312,89 @@ func cmdMarkers(s string) (float64, string) {
 	return h.score, h.detail
 }
 
+// cmdForLoop reports whether s holds a cmd.exe FOR loop: for, then do and
+// a %variable or a /f option after it.
+func cmdForLoop(s string) bool {
+	k := strings.Index(s, "for ")
+	if k < 0 {
+		return false
+	}
+	t := s[k:]
+	return (strings.IndexByte(t, '%') >= 0 || strings.Contains(t, "/f ")) &&
+		(strings.Contains(t, " do ") || strings.Contains(t, ")do"))
+}
+
 // shellConstructs are fragments of reverse shells and shell invocations,
-// each behind an anchor that must be present first (a cheaper test on
-// ordinary text).
-var shellConstructs = []struct{ anchor, text string }{
-	{"/dev/", "/dev/tcp/"}, {"/dev/", "/dev/udp/"}, {" -e ", " -e /bin/"}, {" -e ", " -e sh"},
-	{" -e ", " -e bash"}, {"sh -", "bash -i"}, {"sh -", "sh -i"}, {"sh -", "sh -c"},
-	{"sh -", "bash -c"}, {"$", "${ifs}"}, {"$", "$ifs"}, {"$", "$cmd"}, {"{cmd}", "{cmd}"},
-	{"cmd", "cmd /c"}, {"cmd", "cmd.exe /c"}, {"powershell", "powershell -"},
-	{"/bin/", "/bin/sh"}, {"/bin/", "/bin/bash"}, {"|", "|sh"}, {"|", "| sh"}, {"|", "|bash"},
+// in the order they are reported.
+var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh",
+	" -e bash", "bash -i", "sh -i", "sh -c", "bash -c", "${ifs}", "$ifs", "$cmd", "{cmd}",
+	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash")
+
+// constructKeys are bytes rare in prose; each of shellConstructs holds one.
+const constructKeys = "/-${|"
+
+// keyedFragment is a text with the index of its first constructKeys byte.
+type keyedFragment struct {
+	text string
+	key  byte
+	at   int
+}
+
+// keyedFragments keys each of texts by its first byte of constructKeys.
+func keyedFragments(texts ...string) []keyedFragment {
+	fs := make([]keyedFragment, len(texts))
+	for i, t := range texts {
+		at := strings.IndexAny(t, constructKeys) // every text holds a key
+		fs[i] = keyedFragment{text: t, key: t[at], at: at}
+	}
+	return fs
 }
 
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
-// or 0 and "".
-func shellConstruct(s string) (float64, string) {
-	anchor, has := "", false // entries sharing an anchor are adjacent
-	for _, m := range shellConstructs {
-		if m.anchor != anchor {
-			anchor, has = m.anchor, strings.Contains(s, m.anchor)
+// or 0 and "". It looks only where a key that seen holds occurs in s.
+func shellConstruct(s string, seen triggerSet) (float64, string) {
+	first := len(shellConstructs) // the first entry found so far
+	for k := 0; k < len(constructKeys); k++ {
+		key := constructKeys[k]
+		if !seen.has(key) {
+			continue
 		}
-		if has && strings.Contains(s, m.text) {
-			return 0.8, "shell construct " + strings.TrimSpace(m.text)
+		for i := strings.IndexByte(s, key); i >= 0; i = nextByte(s, i, key) {
+			for n, f := range shellConstructs[:first] {
+				if f.key == key && i >= f.at && strings.HasPrefix(s[i-f.at:], f.text) {
+					first = n
+					break
+				}
+			}
 		}
 	}
-	return 0, ""
+	if first == len(shellConstructs) {
+		return 0, ""
+	}
+	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
+}
+
+// nextByte returns the index of the first c in s after s[i], or -1.
+func nextByte(s string, i int, c byte) int {
+	if j := strings.IndexByte(s[i+1:], c); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
+}
+
+// indexAround is strings.Index(s, text) for a text that holds key, a byte
+// rare in s: it looks only where key occurs.
+func indexAround(s, text string, key byte) int {
+	off := strings.IndexByte(text, key)
+	if off < 0 {
+		return strings.Index(s, text)
+	}
+	for i := strings.IndexByte(s, key); i >= 0; i = nextByte(s, i, key) {
+		if i >= off && strings.HasPrefix(s[i-off:], text) {
+			return i - off
+		}
+	}
+	return -1
 }
 
 // wrapperCmd are commands that run another command.
@@ -327,42 +406,41 @@ var wrapperCmd = map[string]bool{
 	"setsid": true, "stdbuf": true, "ionice": true, "taskset": true,
 }
 
+// shellNoise are the bytes at which shellForm may remove something.
+var shellNoise = shellByteTable("$'\"`\\<>")
+
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
-// whether anything was removed inside a word or a $IFS replaced.
+// whether anything was removed inside a word or a $IFS replaced. out holds
+// no byte that s does not hold, except the space that replaces $IFS.
 func shellForm(s string) (out string, changed bool) {
-	if !strings.ContainsAny(s, "'\"\\$`<>") {
-		return s, false
-	}
 	var b []byte // nil until the first change
+	done := 0    // s[:done] is in b
 	for i := 0; i < len(s); i++ {
-		n, space := 0, false
-		switch s[i] {
-		case '$', '\'', '"', '`', '\\', '<', '>':
-			if n = ifsAt(s, i); n > 0 {
-				space, changed = true, true
-			} else if n = inWordNoise(s, i); n > 0 {
-				changed = true
-			}
+		if !shellNoise[s[i]] {
+			continue
+		}
+		n, space := ifsAt(s, i), true
+		if n == 0 {
+			n, space = inWordNoise(s, i), false
 		}
 		if n == 0 {
-			if b != nil {
-				b = append(b, s[i])
-			}
 			continue
 		}
 		if b == nil {
-			b = append(make([]byte, 0, len(s)), s[:i]...)
+			b = make([]byte, 0, len(s))
 		}
+		b = append(b, s[done:i]...)
 		if space {
 			b = append(b, ' ')
 		}
 		i += n - 1
+		done = i + 1
 	}
 	if b == nil {
 		return s, false
 	}
-	return string(b), changed
+	return string(append(b, s[done:]...)), true
 }
 
 // pairedInWord reports whether the quote at s[i] has a partner in the same
@@ -384,6 +462,8 @@ func pairedInWord(s string, i int) bool {
 // ifsAt returns the length of a $IFS or ${IFS} field separator at s[i], or 0.
 func ifsAt(s string, i int) int {
 	switch {
+	case s[i] != '$':
+		return 0
 	case strings.HasPrefix(s[i:], "${ifs}"):
 		return len("${ifs}")
 	case strings.HasPrefix(s[i:], "$ifs"):
@@ -590,7 +670,7 @@ func aliasDefinition(s string) bool {
 // and its arguments ({cat,/etc/passwd}), and a value that is a parameter
 // expansion with an operator (${path#/}).
 func shellExpansion(s string) (float64, string) {
-	if !strings.ContainsAny(s, "${") {
+	if strings.IndexByte(s, '$') < 0 && strings.IndexByte(s, '{') < 0 {
 		return 0, ""
 	}
 	var h hit
