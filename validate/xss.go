@@ -47,7 +47,8 @@ func detectXSS(in *input, c Context) (float64, string) {
 				break
 			}
 		}
-		if tags == 0 && c == Strict && libinjection.IsXSS(clip(in.dec, maxXSSScan)) {
+		if tags == 0 && c == Strict && tokenizerMayFire(in.dec) &&
+			libinjection.IsXSS(clip(in.dec, maxXSSScan)) {
 			h.see(0.5, "libinjection HTML5 tokenizer")
 		}
 	}
@@ -60,6 +61,14 @@ func detectXSS(in *input, c Context) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// tokenizerMayFire reports whether libinjection.IsXSS can hold for s or a
+// prefix of it. Its HTML5 tokenizer (checked for v0.3.6) reports script
+// only in a tag, comment or doctype, which all start at a '<', or in an
+// attribute value judged by the attribute name before it, which takes '='.
+func tokenizerMayFire(s string) bool {
+	return strings.IndexByte(s, '<') >= 0 || strings.IndexByte(s, '=') >= 0
 }
 
 // riskyAttrs reports whether tag attributes hold anything that can load or
