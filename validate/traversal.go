@@ -1,6 +1,9 @@
 package validate
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // sensitiveFiles are targets that traversal and file-inclusion payloads aim
 // at; reaching one with a climb or a truncation is a strong sign.
@@ -34,10 +37,12 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		!strings.Contains(in.raw, "..\\") {
 		h.see(0.9, "encoded ../ sequence")
 	}
-	for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://", "data://",
-		"glob://", "compress.zlib://"} {
-		if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
-			h.see(0.85, "stream wrapper "+w)
+	if strings.Contains(in.low, "://") { // which every wrapper below ends in
+		for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://",
+			"data://", "glob://", "compress.zlib://"} {
+			if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
+				h.see(0.85, "stream wrapper "+w)
+			}
 		}
 	}
 	return h.score, h.detail
@@ -58,9 +63,11 @@ type pathFacts struct {
 func countClimbs(s string) (climbs, first int) {
 	first = -1
 	for i := 0; i+2 < len(s); i++ {
-		if s[i] != '.' || s[i+1] != '.' {
-			continue
+		k := strings.Index(s[i:], "..")
+		if k < 0 || i+k+2 >= len(s) {
+			break
 		}
+		i += k
 		j := i + 2
 		for j < len(s) && (s[j] == '.' || s[j] == ';') {
 			j++ // ..., ..;/
@@ -88,13 +95,42 @@ func (p *pathFacts) findTarget() string {
 	default:
 		return ""
 	}
-	for _, f := range sensitiveFiles {
-		if strings.Contains(region, f) {
-			return f
+	return firstTarget(region)
+}
+
+// firstTarget returns the earliest entry of sensitiveFiles, in list order,
+// that occurs in s, or "". It visits s once instead of searching it for
+// every file name.
+func firstTarget(s string) string {
+	var found uint64 // bit k: sensitiveFiles[k] occurs
+	for i := 0; i+2 < len(s); i++ {
+		m := targetBytes[0][s[i]] & targetBytes[1][s[i+1]] & targetBytes[2][s[i+2]]
+		for ; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m)
+			if strings.HasPrefix(s[i:], sensitiveFiles[k]) {
+				found |= 1 << k
+			}
 		}
 	}
-	return ""
+	if found == 0 {
+		return ""
+	}
+	return sensitiveFiles[bits.TrailingZeros64(found)]
 }
+
+// targetBytes[j][c] has bit k set when byte j of sensitiveFiles[k] is c, so
+// three loads rule out most places before any name is compared.
+var targetBytes = func() (t [3][256]uint64) {
+	for k, f := range sensitiveFiles {
+		if k >= 64 || len(f) < len(t) {
+			panic("validate: sensitiveFiles needs at most 64 names of 3 bytes or more")
+		}
+		for j := range t {
+			t[j][f[j]] |= 1 << k
+		}
+	}
+	return t
+}()
 
 // score turns the facts into a score and explanation.
 func (p *pathFacts) score() hit {
@@ -158,8 +194,22 @@ func pathForm(s string) string {
 	if !strings.ContainsAny(s, "\\") && !strings.Contains(s, "//") && !strings.Contains(s, "0x") {
 		return s
 	}
-	b := make([]byte, 0, len(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	slash := false // the last byte written is a slash
 	for i := 0; i < len(s); i++ {
+		// Bytes other than '0', '/' and '\\' stand for themselves.
+		j := i
+		for j < len(s) && !pathMarks[s[j]] {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			slash = false
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c == '0' && i+3 < len(s) && s[i+1] == 'x' {
 			switch s[i+2 : i+4] {
@@ -174,13 +224,17 @@ func pathForm(s string) string {
 		if c == '\\' {
 			c = '/'
 		}
-		if c == '/' && len(b) > 0 && b[len(b)-1] == '/' {
+		if c == '/' && slash {
 			continue
 		}
-		b = append(b, c)
+		b.WriteByte(c)
+		slash = c == '/'
 	}
-	return string(b)
+	return b.String()
 }
+
+// pathMarks holds the bytes pathForm may rewrite or drop.
+var pathMarks = byteTable(func(c byte) bool { return c == '0' || c == '/' || c == '\\' })
 
 // junkClimbs counts ".." units repeated with the same separator that is
 // not a slash (..%c1%pc..%c1%pc, ..%uefc8..), the shape of traversal
