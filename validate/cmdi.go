@@ -47,10 +47,7 @@ func wordSet(list string) map[string]bool {
 // substitution followed by a command, reverse-shell plumbing, and shell
 // obfuscation tricks ($IFS, quotes or backslashes inside command names).
 func detectCmdI(in *input, c Context) (float64, string) {
-	// Every byte of s is a byte of in.low or a space, so what in.low
-	// lacks, s lacks too.
-	seen := shellTriggersIn(in.low)
-	s, obfuscated := shellForm(in.low)
+	s, obfuscated, seen := shellFormTriggers(in.low)
 	var h hit
 	if seen.hasAny(separatorChars) {
 		h = separatorScan(in, s, commandAt(s, 0) != "")
@@ -259,7 +256,11 @@ func separatorScan(in *input, s string, lead bool) hit {
 
 // execSinks are calls of other languages that hand a string to a shell;
 // shell_exec( and runtime.exec( end in exec(, os.system( in system(.
-var execSinks = []string{"system(", "exec(", "passthru(", "popen(", "proc_open(", "subprocess."}
+// Each is looked for where its key, a part rare in prose, occurs.
+var execSinks = []struct{ text, key string }{
+	{"system(", "("}, {"exec(", "("}, {"passthru(", "("}, {"popen(", "("}, {"proc_open(", "("},
+	{"subprocess.", "."},
+}
 
 // cmdMarkers scores constructs that need no separator: JNDI lookups, SSI
 // directives, fork bombs, cmd.exe FOR loops and exec sinks of other
@@ -273,7 +274,7 @@ func cmdMarkers(s string, seen triggerSet) (float64, string) {
 			h.see(0.9, "JNDI lookup ${jndi:")
 		}
 	}
-	if seen.has('<') && strings.Contains(s, "<!--#") {
+	if seen.has('<') && indexVia(s, "<!--#", "#") >= 0 {
 		for _, m := range []string{"<!--#exec", "<!--#include"} {
 			if strings.Contains(s, m) {
 				h.see(0.85, "server-side include "+m)
@@ -290,23 +291,22 @@ func cmdMarkers(s string, seen triggerSet) (float64, string) {
 			h.see(0.9, "shell function definition () { :; } (Shellshock)")
 		}
 	}
-	if seen.hasAny("%/") && cmdForLoop(s) {
+	// A FOR loop needs a %variable or a /f option.
+	if (seen.has('%') || seen.has('/') && strings.Contains(s, "/f ")) && cmdForLoop(s) {
 		h.see(0.8, "cmd.exe FOR loop")
 	}
 	for _, f := range execSinks {
-		// Each sink ends in ( or ., which are rare in prose.
-		end := f[len(f)-1]
-		if !seen.has(end) {
-			continue
+		k := -1
+		if seen.mayHold(f.text) {
+			k = indexVia(s, f.text, f.key)
 		}
-		k := indexAround(s, f, end)
 		if k < 0 {
 			continue
 		}
 		// The sink says a command follows, so everyday words count too:
 		// system('echo ...').
-		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
-			h.see(0.85, f+" of "+cmd)
+		if cmd := anyCommandAt(s, k+len(f.text)); cmd != "" && h.beats(0.85) {
+			h.see(0.85, f.text+" of "+cmd)
 		}
 	}
 	return h.score, h.detail
@@ -333,6 +333,16 @@ var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
 
+// constructsByKey lists for each byte of constructKeys the indexes of the
+// entries of shellConstructs keyed by it, in order.
+var constructsByKey = func() (t [len(constructKeys)][]int) {
+	for n, f := range shellConstructs {
+		k := strings.IndexByte(constructKeys, f.key)
+		t[k] = append(t[k], n)
+	}
+	return t
+}()
+
 // keyedFragment is a text with the index of its first constructKeys byte.
 type keyedFragment struct {
 	text string
@@ -350,6 +360,14 @@ func keyedFragments(texts ...string) []keyedFragment {
 	return fs
 }
 
+// occursAt reports whether f.text occurs in s with its key at s[i]. The
+// last bytes are compared first, which rules out most places cheaply.
+func (f keyedFragment) occursAt(s string, i int) bool {
+	p := i - f.at
+	end := p + len(f.text)
+	return p >= 0 && end <= len(s) && s[end-1] == f.text[len(f.text)-1] && s[p:end] == f.text
+}
+
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
 // or 0 and "". It looks only where a key that seen holds occurs in s.
 func shellConstruct(s string, seen triggerSet) (float64, string) {
@@ -360,8 +378,8 @@ func shellConstruct(s string, seen triggerSet) (float64, string) {
 			continue
 		}
 		for i := strings.IndexByte(s, key); i >= 0; i = nextByte(s, i, key) {
-			for n, f := range shellConstructs[:first] {
-				if f.key == key && i >= f.at && strings.HasPrefix(s[i-f.at:], f.text) {
+			for _, n := range constructsByKey[k] {
+				if n < first && shellConstructs[n].occursAt(s, i) {
 					first = n
 					break
 				}
@@ -382,19 +400,23 @@ func nextByte(s string, i int, c byte) int {
 	return -1
 }
 
-// indexAround is strings.Index(s, text) for a text that holds key, a byte
-// rare in s: it looks only where key occurs.
-func indexAround(s, text string, key byte) int {
-	off := strings.IndexByte(text, key)
+// indexVia is strings.Index(s, text) for a text that holds key, a
+// non-empty part of it that is rare in s: it looks only where key occurs.
+func indexVia(s, text, key string) int {
+	off := strings.Index(text, key)
 	if off < 0 {
 		return strings.Index(s, text)
 	}
-	for i := strings.IndexByte(s, key); i >= 0; i = nextByte(s, i, key) {
-		if i >= off && strings.HasPrefix(s[i-off:], text) {
-			return i - off
+	for i := 0; ; {
+		j := strings.Index(s[i:], key)
+		if j < 0 {
+			return -1
 		}
+		if p := i + j - off; p >= 0 && strings.HasPrefix(s[p:], text) {
+			return p
+		}
+		i += j + 1
 	}
-	return -1
 }
 
 // wrapperCmd are commands that run another command.
@@ -407,17 +429,26 @@ var wrapperCmd = map[string]bool{
 }
 
 // shellNoise are the bytes at which shellForm may remove something.
-var shellNoise = shellByteTable("$'\"`\\<>")
+var shellNoise = triggersOf("$'\"`\\<>")
 
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
-// whether anything was removed inside a word or a $IFS replaced. out holds
-// no byte that s does not hold, except the space that replaces $IFS.
+// whether anything was removed inside a word or a $IFS replaced.
 func shellForm(s string) (out string, changed bool) {
-	var b []byte // nil until the first change
-	done := 0    // s[:done] is in b
+	out, changed, _ = shellFormTriggers(s)
+	return out, changed
+}
+
+// shellFormTriggers is [shellForm] that also returns seen, which holds
+// every shellTriggers byte of out, as it reads every byte anyway. out has
+// no other bytes than s, but the space that replaces $IFS.
+func shellFormTriggers(s string) (out string, changed bool, seen triggerSet) {
+	var b strings.Builder // empty until the first change
+	done := 0             // s[:done] is in b
 	for i := 0; i < len(s); i++ {
-		if !shellNoise[s[i]] {
+		bit := shellTriggerBit[s[i]]
+		seen |= bit
+		if bit&shellNoise == 0 {
 			continue
 		}
 		n, space := ifsAt(s, i), true
@@ -427,20 +458,22 @@ func shellForm(s string) (out string, changed bool) {
 		if n == 0 {
 			continue
 		}
-		if b == nil {
-			b = make([]byte, 0, len(s))
+		if !changed {
+			b.Grow(len(s))
+			changed = true
 		}
-		b = append(b, s[done:i]...)
+		b.WriteString(s[done:i])
 		if space {
-			b = append(b, ' ')
+			b.WriteByte(' ')
 		}
 		i += n - 1
 		done = i + 1
 	}
-	if b == nil {
-		return s, false
+	if !changed {
+		return s, false, seen
 	}
-	return string(append(b, s[done:]...)), true
+	b.WriteString(s[done:])
+	return b.String(), true, seen
 }
 
 // pairedInWord reports whether the quote at s[i] has a partner in the same

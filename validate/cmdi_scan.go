@@ -1,40 +1,40 @@
 package validate
 
 // shellTriggers are the bytes the checks of detectCmdI look for before
-// they do any work: separators, substitutions and redirections, and the
-// bytes every shell construct, marker and expansion holds. Most prose holds
-// none of the separators, so one pass that notes which of these occur rules
-// out most of the work.
-const shellTriggers = ";|&\n\r`$<>\\/-{(%"
+// they do any work: separators, substitutions and redirections, the bytes
+// every shell construct, marker and expansion holds, and the quotes shell
+// noise is made of. Most prose holds none of the separators, so noting
+// which of these occur rules out most of the work.
+const shellTriggers = ";|&\n\r`$<>\\/-{(%'\""
 
 // shellTriggerBit maps each byte of shellTriggers to its own bit.
-var shellTriggerBit = func() (t [256]uint16) {
+var shellTriggerBit = func() (t [256]triggerSet) {
 	for i := 0; i < len(shellTriggers); i++ {
 		t[shellTriggers[i]] = 1 << i
 	}
 	return t
 }()
 
-// triggerSet is the set of shellTriggers bytes found in a text.
-type triggerSet uint16
+// triggerSet is a set of shellTriggers bytes.
+type triggerSet uint32
 
-// shellTriggersIn returns the set of shellTriggers bytes in s.
-func shellTriggersIn(s string) triggerSet {
-	var t uint16
-	for i := 0; i < len(s); i++ {
-		t |= shellTriggerBit[s[i]]
+// triggersOf returns the set of the shellTriggers bytes of chars.
+func triggersOf(chars string) triggerSet {
+	var t triggerSet
+	for i := 0; i < len(chars); i++ {
+		t |= shellTriggerBit[chars[i]]
 	}
-	return triggerSet(t)
+	return t
 }
 
-// has reports whether c was found. A byte that is not one of shellTriggers
+// has reports whether c is in t. A byte that is not one of shellTriggers
 // is never ruled out.
 func (t triggerSet) has(c byte) bool {
 	bit := shellTriggerBit[c]
-	return bit == 0 || uint16(t)&bit != 0
+	return bit == 0 || t&bit != 0
 }
 
-// hasAny reports whether any byte of chars was found.
+// hasAny reports whether any byte of chars is in t.
 func (t triggerSet) hasAny(chars string) bool {
 	for i := 0; i < len(chars); i++ {
 		if t.has(chars[i]) {
@@ -50,4 +50,10 @@ func shellByteTable(chars string) (t [256]bool) {
 		t[chars[i]] = true
 	}
 	return t
+}
+
+// mayHold reports whether a text whose shellTriggers bytes are t could
+// hold text: t has all the shellTriggers bytes of text.
+func (t triggerSet) mayHold(text string) bool {
+	return triggersOf(text)&^t == 0
 }
