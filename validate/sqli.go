@@ -17,13 +17,55 @@ const maxSQLScan = 16 << 10
 // per token: its fingerprint covers the first few tokens of a value anyway.
 const maxLibinjection = 2 << 10
 
-// sqlTok is one token of the light SQL tokenizer.
+// sqlTok is one token of the light SQL tokenizer. Its fields are ordered so
+// that it fits 32 bytes, the size up to which the compiler keeps a struct
+// in registers rather than copying it through memory.
 type sqlTok struct {
-	kind byte   // 'w' word, 'n' number, 's' string, 'o' operator, 'p' punctuation
 	val  string // the token text (a string's body for 's')
 	pos  int
+	kind byte // 'w' word, 'n' number, 's' string, 'o' operator, 'p' punctuation
 	open bool // an 's' token that runs to the end of the text unclosed
 }
+
+// Bits of [sqlByteClass].
+const (
+	sqlNumStart  uint8 = 1 << iota // a digit
+	sqlWordStart                   // a letter, _, @, $ or a byte of UTF-8
+	sqlWordPart                    // a word byte, @, $ or .
+	sqlNumPart                     // a word byte or .
+	sqlOpStart                     // a byte that starts an operator
+	sqlOpPart                      // a byte that continues an operator
+	sqlWordByte                    // a letter, digit or _
+)
+
+// sqlByteClass tells [nextSQLTok] what each byte may start or continue.
+var sqlByteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case isDigit(b):
+			t[c] |= sqlNumStart
+		case isAlpha(b) || b == '_' || b == '@' || b == '$' || b >= 0x80:
+			t[c] |= sqlWordStart
+		}
+		if isWordByte(b) || b == '@' || b == '$' || b == '.' {
+			t[c] |= sqlWordPart
+		}
+		if isWordByte(b) || b == '.' {
+			t[c] |= sqlNumPart
+		}
+		if isWordByte(b) {
+			t[c] |= sqlWordByte
+		}
+		if strings.IndexByte("=<>!|&+-*/%^~:", b) >= 0 {
+			t[c] |= sqlOpStart
+		}
+		if strings.IndexByte("=<>!|&-", b) >= 0 {
+			t[c] |= sqlOpPart
+		}
+	}
+	return t
+}()
 
 // nextSQLTok returns the token at or after i and the index after it; ok is
 // false at the end of s.
@@ -33,9 +75,10 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 		return t, i, false
 	}
 	c := s[i]
+	class := sqlByteClass[c]
 	t.pos = i
 	switch {
-	case isDigit(c) || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
+	case class&sqlNumStart != 0 || (c == '.' && i+1 < len(s) && isDigit(s[i+1])):
 		j = i + 1
 		for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
 			j++
@@ -43,14 +86,14 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 		if numberSuffix(s, j) {
 			j++ // 1fUNION: an Oracle float suffix, then the keyword
 		} else if !gluedKeyword(s, j) {
-			for j < len(s) && (isWordByte(s[j]) || s[j] == '.') {
+			for j < len(s) && sqlByteClass[s[j]]&sqlNumPart != 0 {
 				j++
 			}
 		}
 		t.kind, t.val = 'n', s[i:j]
-	case isAlpha(c) || c == '_' || c == '@' || c == '$' || c >= 0x80:
+	case class&sqlWordStart != 0:
 		j = i + 1
-		for j < len(s) && (isWordByte(s[j]) || s[j] == '@' || s[j] == '$' || s[j] == '.') {
+		for j < len(s) && sqlByteClass[s[j]]&sqlWordPart != 0 {
 			j++
 		}
 		t.kind, t.val = 'w', s[i:j]
@@ -62,9 +105,9 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 		}
 		t.kind, t.val = 's', s[i+1:i+1+end]
 		j = i + 2 + end
-	case strings.IndexByte("=<>!|&+-*/%^~:", c) >= 0:
+	case class&sqlOpStart != 0:
 		j = i + 1
-		for j < len(s) && j-i < 3 && strings.IndexByte("=<>!|&-", s[j]) >= 0 {
+		for j < len(s) && j-i < 3 && sqlByteClass[s[j]]&sqlOpPart != 0 {
 			j++
 		}
 		t.kind, t.val = 'o', s[i:j]
@@ -125,35 +168,6 @@ var sqlDanger = map[string]bool{
 	"sp_oacreate": true, "xp_regread": true, "sp_makewebtask": true,
 	"lo_get": true, "lo_put": true, "lo_import": true, "lo_export": true,
 }
-
-// Bits of [sqlWordInfo].
-const (
-	isKeyword uint8 = 1 << iota
-	isDanger
-	isFunc
-)
-
-// sqlWordInfo merges [sqlKeywords], [sqlDanger] and [sqlFuncs] so the
-// tokenizer looks each word up once.
-var sqlWordInfo = func() map[string]uint8 {
-	m := map[string]uint8{}
-	for w, ok := range sqlKeywords {
-		if ok {
-			m[w] |= isKeyword
-		}
-	}
-	for w, ok := range sqlDanger {
-		if ok {
-			m[w] |= isDanger
-		}
-	}
-	for w, ok := range sqlFuncs {
-		if ok {
-			m[w] |= isFunc
-		}
-	}
-	return m
-}()
 
 // dangerNeedsCall are the [sqlDanger] names that are also English words or
 // common identifiers: they count only when called.
@@ -227,7 +241,7 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	// Weak signals only: a pasted, complete query or prose around SQL
 	// does not reach the chat threshold on these, so libinjection (the
 	// costliest step) is skipped there in chat.
-	weak := f.completeQuery || (f.words >= 4 && f.words > f.sqlWords)
+	weak := f.completeQuery || f.prose()
 	if !weak || c == Strict {
 		if ok, fp := libinjection.IsSQLi(clip(in.dec, maxLibinjection)); ok {
 			score := 0.85
@@ -265,9 +279,12 @@ func clip(s string, n int) string {
 // the explanation of a structure found.
 type sqlFacts struct {
 	breakout, tautology, danger, stacked, union, dense string
-	words, sqlWords, calls                             int // prose words, SQL words, SQL calls
-	completeQuery                                      bool
+	words, sqlWords, calls                             int  // prose words, SQL words, SQL calls
+	completeQuery                                      bool // worked out only when !prose()
 }
+
+// prose reports whether the words of the text are mostly prose, not SQL.
+func (f *sqlFacts) prose() bool { return f.words >= 4 && f.words > f.sqlWords }
 
 // merge fills the structural findings f lacks from g, a second reading of
 // the same text.
@@ -343,10 +360,10 @@ func apostrophe(s string, i int) bool {
 
 // sqlScan is the running state of one tokenizer pass.
 type sqlScan struct {
-	prev        [4]sqlTok // prev[0] is the previous token
-	first       bool      // no token seen yet
-	startsQuery bool      // the first token starts a statement
-	parens      int       // open minus closed parentheses
+	prev        sqlTok // the previous token
+	first       bool   // no token seen yet
+	startsQuery bool   // the first token starts a statement
+	parens      int    // open minus closed parentheses
 	selects     int
 	bools       int // and, or, not
 	ntok        int
@@ -357,62 +374,106 @@ func sqlFeatures(s string) sqlFacts {
 	var f sqlFacts
 	st := sqlScan{first: true}
 	for i := 0; ; {
+		i = f.plainWords(s, i, &st)
 		t, j, ok := nextSQLTok(s, i)
 		if !ok {
 			break
 		}
-		st.ntok++
 		f.token(s, t, j, &st)
-		copy(st.prev[1:], st.prev[:3])
-		st.prev[0] = t
-		st.first = false
 		i = j
 	}
 	f.finish(s, &st)
 	return f
 }
 
-// token records what token t (ending at s[j]) adds to f.
+// plainWords reads the words from s[i] on that are neither SQL words nor
+// dotted or @ names, as [nextSQLTok] and [sqlFacts.token] would: for such a
+// word they only count it. It returns where the first other token starts
+// (or the spaces before it), for the full reading to go on.
+func (f *sqlFacts) plainWords(s string, i int, st *sqlScan) int {
+	for {
+		k := skipSpace(s, i)
+		if k >= len(s) || !isAlpha(s[k]) {
+			return i
+		}
+		e := k + 1 + lowerWordRun(s, k+1)
+		if e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
+			return i // a . @ or $ goes on with the word
+		}
+		w := s[k:e]
+		if sqlWordInfo(w) != 0 {
+			return i
+		}
+		st.ntok++
+		if len(w) > 1 {
+			f.words++
+		}
+		st.prev, st.first = sqlTok{val: w, pos: k, kind: 'w'}, false
+		i = e
+	}
+}
+
+// token records what token t (ending at s[j]) adds to f, then makes it the
+// previous token of st.
 func (f *sqlFacts) token(s string, t sqlTok, j int, st *sqlScan) {
-	last := st.prev[0]
+	st.ntok++
 	switch t.kind {
 	case 'w':
 		f.word(s, t, j, st)
 	case 's':
-		// A `quoted` name is a name: `information_schema`.tables.
-		if d := dangerName(t.val, sqlWordInfo[t.val]); d != "" && s[t.pos] == '`' &&
-			f.danger == "" && !dangerNeedsCall[d] {
-			f.danger = "SQL " + d + " reached from input"
-		}
+		f.quoted(s, t)
 	case 'o':
-		if t.val == "||" || t.val == "&&" {
-			f.checkTautology(s, j)
-		}
-		if t.val == "--" && st.ntok > 1 && f.breakout == "" && valueLike(s[:t.pos]) &&
-			(last.kind == 's' || bareNumber(last) || last.val == ")") &&
-			(j >= len(s) || isSpace(s[j]) || s[j] == '-') {
-			f.breakout = "value closed then -- comment"
-		}
+		f.operator(s, t, j, st)
 	case 'p':
-		switch t.val {
-		case "(":
-			st.parens++
-		case ")":
-			st.parens--
-		case ";":
-			f.checkStacked(s, j, last, st.first)
-		case "#":
-			if (last.kind == 's' || last.kind == 'n' || last.val == ")") && f.breakout == "" &&
-				valueLike(s[:t.pos]) {
-				f.breakout = "value closed then # comment"
-			}
+		f.punctuation(s, t, j, st)
+	}
+	st.prev, st.first = t, false
+}
+
+// quoted records a `quoted` name, which is a name: `information_schema`.tables.
+func (f *sqlFacts) quoted(s string, t sqlTok) {
+	if s[t.pos] != '`' || f.danger != "" {
+		return
+	}
+	if d := dangerName(t.val, sqlWordInfo(t.val)); d != "" && !dangerNeedsCall[d] {
+		f.danger = "SQL " + d + " reached from input"
+	}
+}
+
+// operator records what the operator token t adds to f.
+func (f *sqlFacts) operator(s string, t sqlTok, j int, st *sqlScan) {
+	last := st.prev
+	if t.val == "||" || t.val == "&&" {
+		f.checkTautology(s, j)
+	}
+	if t.val == "--" && st.ntok > 1 && f.breakout == "" && valueLike(s[:t.pos]) &&
+		(last.kind == 's' || bareNumber(last) || last.val == ")") &&
+		(j >= len(s) || isSpace(s[j]) || s[j] == '-') {
+		f.breakout = "value closed then -- comment"
+	}
+}
+
+// punctuation records what the punctuation token t adds to f.
+func (f *sqlFacts) punctuation(s string, t sqlTok, j int, st *sqlScan) {
+	last := st.prev
+	switch t.val {
+	case "(":
+		st.parens++
+	case ")":
+		st.parens--
+	case ";":
+		f.checkStacked(s, j, last, st.first)
+	case "#":
+		if (last.kind == 's' || last.kind == 'n' || last.val == ")") && f.breakout == "" &&
+			valueLike(s[:t.pos]) {
+			f.breakout = "value closed then # comment"
 		}
 	}
 }
 
 // word records what the word token t adds to f.
 func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
-	info := sqlWordInfo[t.val]
+	info := sqlWordInfo(t.val)
 	call := info&isFunc != 0 && peekByte(s, j) == '('
 	if call {
 		f.calls++
@@ -423,17 +484,25 @@ func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
 	case len(t.val) > 1 && t.val[0] != '@':
 		f.words++
 	}
-	if d := dangerName(t.val, info); d != "" && f.danger == "" &&
-		(!dangerNeedsCall[d] || peekByte(s, j) == '(') {
-		f.danger = "SQL " + d + " reached from input"
+	if f.danger == "" {
+		if d := dangerName(t.val, info); d != "" && (!dangerNeedsCall[d] || peekByte(s, j) == '(') {
+			f.danger = "SQL " + d + " reached from input"
+		}
 	}
+	if info&isClause != 0 {
+		f.clause(s, t, j, st)
+	}
+}
+
+// clause records what the [sqlClauseWords] word t adds to f.
+func (f *sqlFacts) clause(s string, t sqlTok, j int, st *sqlScan) {
 	switch t.val {
 	case "and", "or", "not":
 		st.bools++
 	case "select":
 		st.selects++
 	case "union":
-		f.checkUnion(s, j, st.prev[0], st.first || st.selects == 0)
+		f.checkUnion(s, j, st.prev, st.first || st.selects == 0)
 	}
 	switch t.val {
 	case "select", "with", "update", "insert", "delete":
@@ -492,12 +561,8 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 			f.danger = "hex-encoded string " + h[:min(len(h), 12)]
 		}
 	}
-	if k := strings.Index(s, ",(select"); f.union == "" && k > 0 && valueLike(s[:k]) {
-		f.union = "value then a subquery in a list"
-	}
-	if k := strings.Index(s, "(select"); f.union == "" && k > 0 && exprOnly(s[:k]) &&
-		strings.ContainsAny(s[:k], "0123456789") && !strings.ContainsAny(s[:k], "'\"`") {
-		f.union = "number then a subquery"
+	if f.union == "" && strings.Contains(s, "(select") {
+		f.valueSubquery(s)
 	}
 	if f.breakout == "" {
 		f.breakout = sciNotationTrick(s)
@@ -506,8 +571,8 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 		strings.TrimLeft(s, " ")[0] == '(' && strings.Contains(s, " from") {
 		f.union = "subquery as a value"
 	}
-	last := st.prev[0]
-	if st.startsQuery || strings.Contains(s, "select ") {
+	last := st.prev
+	if !f.prose() && (st.startsQuery || strings.Contains(s, "select ")) {
 		f.completeQuery = st.parens == 0 && quoteBalance(s) &&
 			!endsDangling(last.kind, last.val) && strings.Contains(s, " from ")
 	}
@@ -519,13 +584,32 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	}
 }
 
+// valueSubquery looks for a subquery typed after a value, as an item of a
+// list or after a number.
+func (f *sqlFacts) valueSubquery(s string) {
+	if k := strings.Index(s, ",(select"); k > 0 && valueLike(s[:k]) {
+		f.union = "value then a subquery in a list"
+	}
+	if k := strings.Index(s, "(select"); f.union == "" && k > 0 && exprOnly(s[:k]) &&
+		strings.ContainsAny(s[:k], "0123456789") && !strings.ContainsAny(s[:k], "'\"`") {
+		f.union = "number then a subquery"
+	}
+}
+
 // dangerName returns the [sqlDanger] entry that word is or qualifies
 // (information_schema.tables, master..xp_cmdshell), or "".
 func dangerName(word string, info uint8) string {
 	if info&isDanger != 0 {
 		return word
 	}
-	if k := strings.IndexByte(word, '.'); k > 0 && sqlDanger[word[:k]] {
+	k := 0 // a loop, not IndexByte: words are short and most have no dot
+	for k < len(word) && word[k] != '.' {
+		k++
+	}
+	if k == len(word) {
+		return ""
+	}
+	if k > 0 && sqlDanger[word[:k]] {
 		return word[:k]
 	}
 	if k := strings.LastIndexByte(word, '.'); k > 0 && sqlDanger[word[k+1:]] {
@@ -573,7 +657,7 @@ func quoteBalance(s string) bool {
 // inside a word: typed after a short value (or first, closing a string the
 // application opened) and followed by SQL that goes on, it breaks out.
 func (f *sqlFacts) checkQuoteBreakout(s string) {
-	for i := 0; i < len(s); i++ {
+	for i, end := 0, min(len(s), valueEnd(s)); i < end; i++ {
 		c := s[i]
 		if c != '\'' && c != '"' && c != '`' {
 			continue
@@ -610,6 +694,31 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		}
 		return
 	}
+}
+
+// valueEnd returns the least i for which s[:i] is not [valueLike], or
+// len(s)+1 when every prefix is. valueLike accepts white space, one run of
+// at most 32 other bytes, and spaces, so the first prefix it refuses ends
+// at the 33rd byte of that run or one byte after the spaces that follow
+// it; every longer prefix is refused too.
+func valueEnd(s string) int {
+	sep := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
+	a := 0
+	for a < len(s) && sep(s[a]) {
+		a++
+	}
+	b := a
+	for b < len(s) && b-a <= 32 && !sep(s[b]) {
+		b++
+	}
+	if b-a > 32 {
+		return a + 33
+	}
+	c := b
+	for c < len(s) && s[c] == ' ' {
+		c++
+	}
+	return c + 1
 }
 
 // quotedOperator reports whether s is nothing but SQL operators between a
@@ -1105,8 +1214,8 @@ func fewWords(s string, n, most int) bool {
 		if !ok {
 			break
 		}
-		if t.kind == 'w' && len(t.val) > 1 && t.val[0] != '@' && sqlWordInfo[t.val] == 0 &&
-			peekByte(s, j) != '(' {
+		if t.kind == 'w' && len(t.val) > 1 && t.val[0] != '@' &&
+			sqlWordInfo(t.val)&sqlWordKinds == 0 && peekByte(s, j) != '(' {
 			words++
 		}
 		i = j
@@ -1490,7 +1599,7 @@ func sqlEvasion(low, sql string) (float64, string) {
 			h.see(0.75, "short expression then an unclosed comment")
 		}
 	}
-	if strings.Count(sql, "char(")+strings.Count(sql, "chr(") >= 3 {
+	if charCalls(sql) >= 3 {
 		h.see(0.8, "string built from character codes")
 	}
 	if k := strings.Index(sql, "::"); k > 0 && len(sql) <= 96 {
@@ -1513,6 +1622,23 @@ func sqlEvasion(low, sql string) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// charCalls counts the calls char( and chr( in s, finding them from their
+// parentheses, which are rarer than the letters.
+func charCalls(s string) int {
+	n := 0
+	for i := strings.IndexByte(s, '('); i >= 0; {
+		if strings.HasSuffix(s[:i], "char") || strings.HasSuffix(s[:i], "chr") {
+			n++
+		}
+		k := strings.IndexByte(s[i+1:], '(')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return n
 }
 
 // gluedComments counts /* */ comments with a word or parenthesis directly
