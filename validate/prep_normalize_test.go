@@ -8,13 +8,11 @@ import (
 // The byte-at-a-time forms below are the plain definitions the fast ones in
 // normalize.go must agree with.
 
-func refNeedsDecode(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !plainByte(s[i]) {
-			return true
-		}
+func refPlainEnd(s string, i int) int {
+	for i < len(s) && plainByte(s[i]) {
+		i++
 	}
-	return false
+	return i
 }
 
 func refASCIILower(s string) string {
@@ -113,12 +111,15 @@ func FuzzPrepForms(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
-	for _, s := range []string{"a ** /*x*/b", "a /**/b", "a\t \nb", " \r", "x  /*! 5 */ y", "A//B"} {
+	for _, s := range []string{"a ** /*x*/b", "a /**/b", "a\t \nb", " \r", "x  /*! 5 */ y", "A//B",
+		chatText(1000), strings.Repeat("AbC\xc3\x89Z[@`{\xc1\x81", 70)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := needsDecode(s), refNeedsDecode(s); got != want {
-			t.Fatalf("needsDecode(%q) = %v, want %v", s, got, want)
+		for i := range min(len(s), 9) {
+			if got, want := plainEnd(s, i), refPlainEnd(s, i); got != want {
+				t.Fatalf("plainEnd(%q, %d) = %d, want %d", s, i, got, want)
+			}
 		}
 		if got, want := asciiLower(s), refASCIILower(s); got != want {
 			t.Fatalf("asciiLower(%q) = %q, want %q", s, got, want)
