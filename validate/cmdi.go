@@ -47,10 +47,13 @@ func wordSet(list string) map[string]bool {
 // substitution followed by a command, reverse-shell plumbing, and shell
 // obfuscation tricks ($IFS, quotes or backslashes inside command names).
 func detectCmdI(in *input, c Context) (float64, string) {
-	s, obfuscated, seen := shellFormTriggers(in.low)
+	var v shellView
+	v.read(in.low)
+	s, obfuscated, seen := v.s, v.obfuscated, v.seen
+	lead := commandAt(s, 0)
 	var h hit
 	if seen.hasAny(separatorChars) {
-		h = separatorScan(in, s, commandAt(s, 0) != "")
+		h = separatorScan(in, &v, lead != "")
 	}
 	h.see(shellConstruct(s, seen))
 	h.see(cmdMarkers(s, seen))
@@ -62,13 +65,13 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	if obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
-		if cmd := commandAt(s, 0); cmd != "" && !plainCommand(strings.TrimLeft(in.low, " "), cmd) {
-			h.see(0.85, "obfuscated command "+cmd)
+		if lead != "" && !plainCommand(strings.TrimLeft(in.low, " "), lead) {
+			h.see(0.85, "obfuscated command "+lead)
 		}
 	}
 	if c == Strict && h.score < 0.5 {
-		if cmd := commandAt(s, 0); cmd != "" && (flaggedWordAt(s, 0) || strings.Contains(s, " ")) {
-			h.see(0.5, "a value that is a command line: "+cmd)
+		if lead != "" && (flaggedWordAt(s, 0) || strings.Contains(s, " ")) {
+			h.see(0.5, "a value that is a command line: "+lead)
 		}
 	}
 	if h.score < 0.7 && len(s) < 80 && !strings.ContainsAny(s, "\n") {
@@ -78,7 +81,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 		if aliasDefinition(s) {
 			h.see(0.75, "shell alias definition")
 		}
-		if commandAt(s, 0) == "$variable" && strings.Contains(s, " -c ") {
+		if lead == "$variable" && strings.Contains(s, " -c ") {
 			h.see(0.8, "shell from a variable runs -c")
 		}
 		w := wordAt(s, skipSpace(s, 0))
@@ -148,22 +151,21 @@ func hasNewline(s string) bool {
 	return strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0
 }
 
-// separatorScan walks s (the shell form of in) for separators, backticks
-// and substitutions followed by a command. lead says s itself starts with
+// separatorScan walks v, the shell form of in, for separators, backticks
+// and substitutions followed by a command. lead says the text starts with
 // a command, so a separator right after it joins a second one.
-func separatorScan(in *input, s string, lead bool) hit {
+func separatorScan(in *input, v *shellView, lead bool) hit {
 	var h hit
-	encodedNL := hasNewline(s) && !hasNewline(in.raw)
+	s := v.s
+	encodedNL := v.seen.hasAny("\n\r") && !hasNewline(in.raw)
 	start := skipSpace(s, 0)
 	leadCmd := ""
 	if lead {
 		leadCmd = commandAt(s, start)
 	}
-	for i := 0; i < len(s); i++ {
+	seps := v.separators()
+	for i := seps.next(0); i < len(s); i = seps.next(i + 1) {
 		ch := s[i]
-		if !separatorBytes[ch] {
-			continue
-		}
 		switch ch {
 		case '\\':
 			// A written-out \n used as a separator: ;id\n or \nid|.
@@ -428,52 +430,22 @@ var wrapperCmd = map[string]bool{
 	"setsid": true, "stdbuf": true, "ionice": true, "taskset": true,
 }
 
-// shellNoise are the bytes at which shellForm may remove something.
-var shellNoise = triggersOf("$'\"`\\<>")
-
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
 // whether anything was removed inside a word or a $IFS replaced.
 func shellForm(s string) (out string, changed bool) {
-	out, changed, _ = shellFormTriggers(s)
-	return out, changed
+	var v shellView
+	v.read(s)
+	return v.s, v.obfuscated
 }
 
-// shellFormTriggers is [shellForm] that also returns seen, which holds
-// every shellTriggers byte of out, as it reads every byte anyway. out has
-// no other bytes than s, but the space that replaces $IFS.
-func shellFormTriggers(s string) (out string, changed bool, seen triggerSet) {
-	var b strings.Builder // empty until the first change
-	done := 0             // s[:done] is in b
-	for i := 0; i < len(s); i++ {
-		bit := shellTriggerBit[s[i]]
-		seen |= bit
-		if bit&shellNoise == 0 {
-			continue
-		}
-		n, space := ifsAt(s, i), true
-		if n == 0 {
-			n, space = inWordNoise(s, i), false
-		}
-		if n == 0 {
-			continue
-		}
-		if !changed {
-			b.Grow(len(s))
-			changed = true
-		}
-		b.WriteString(s[done:i])
-		if space {
-			b.WriteByte(' ')
-		}
-		i += n - 1
-		done = i + 1
+// noiseAt returns the length of what shellForm removes at s[i] (0 for
+// nothing) and whether a space takes its place.
+func noiseAt(s string, i int) (n int, space bool) {
+	if n = ifsAt(s, i); n > 0 {
+		return n, true
 	}
-	if !changed {
-		return s, false, seen
-	}
-	b.WriteString(s[done:])
-	return b.String(), true, seen
+	return inWordNoise(s, i), false
 }
 
 // pairedInWord reports whether the quote at s[i] has a partner in the same
@@ -554,10 +526,11 @@ func plainCommand(text, cmd string) bool {
 	return isSpace(next) || strings.IndexByte(";|&", next) >= 0
 }
 
+// skippableBytes are the bytes allowed between a separator and a command.
+var skippableBytes = shellByteTable(" \t\n\r\v\f'\"{(+`@")
+
 // skippable reports bytes allowed between a separator and a command.
-func skippable(c byte) bool {
-	return isSpace(c) || strings.IndexByte(`'"{(+`+"`@", c) >= 0
-}
+func skippable(c byte) bool { return skippableBytes[c] }
 
 // commandAt returns the command name starting at s[i] (after spaces,
 // quotes, braces and parentheses), or "" when none is there.
@@ -601,14 +574,16 @@ func commandAt(s string, i int) string {
 	if w == "" {
 		return ""
 	}
-	if proseCommands[w] && !shellArgFollows(s, j) {
+	prose, shell := proseCommands[w], shellCommands[w]
+	if prose && !shellArgFollows(s, j) {
 		return ""
 	}
-	if !shellCommands[w] && !proseCommands[w] {
+	if !shell && !prose {
 		// A versioned program name: gcc10.1, python3, pip3.
-		w = strings.TrimRight(w, "0123456789.")
+		w = trimVersion(w)
+		shell = shellCommands[w]
 	}
-	if shellCommands[w] {
+	if shell {
 		// A command is followed by its arguments or the end, not by
 		// more prose glued to it.
 		if j == len(s) || isSpace(s[j]) || strings.IndexByte(";|&`)<>'\"$\\+", s[j]) >= 0 {
@@ -619,6 +594,14 @@ func commandAt(s string, i int) string {
 		}
 	}
 	return ""
+}
+
+// trimVersion returns w without the digits and dots that end it.
+func trimVersion(w string) string {
+	for len(w) > 0 && (isDigit(w[len(w)-1]) || w[len(w)-1] == '.') {
+		w = w[:len(w)-1]
+	}
+	return w
 }
 
 // shellshock reports whether s, the text after "()", opens a function body
