@@ -7,14 +7,17 @@ import "strings"
 // break (*)(uid=*)).
 func detectLDAP(in *input, c Context) (float64, string) {
 	s := in.low
-	if !strings.ContainsAny(s, ")*\\") {
+	if strings.IndexByte(s, ')') < 0 && strings.IndexByte(s, '*') < 0 &&
+		strings.IndexByte(s, '\\') < 0 {
 		return 0, "" // every shape below needs one of these
 	}
 	var h hit
 	for i := 0; i+1 < len(s); i++ {
-		if s[i] != ')' {
-			continue
+		n := strings.IndexByte(s[i:len(s)-1], ')') // the next ')' before the last byte
+		if n < 0 {
+			break
 		}
+		i += n
 		j := skipSpace(s, i+1)
 		if j+1 < len(s) && strings.IndexByte("&|!", s[j]) >= 0 && s[j+1] == '(' && valueLike(s[:i]) {
 			h.see(0.88, "filter closed then "+s[j:j+2]+" opened")
@@ -46,9 +49,11 @@ func detectLDAP(in *input, c Context) (float64, string) {
 		strings.HasPrefix(s, "(|(") || strings.HasPrefix(s, "(&(")) {
 		h.see(0.85, "LDAP filter operators in a value")
 	}
-	for _, e := range []string{`\28`, `\29`, `\2a`, `\00`, `\26`, `\7c`} {
-		if strings.Contains(s, e) && valueLike(s) && len(s) < 40 {
-			h.see(0.75, "LDAP escape "+e+" in a value")
+	if len(s) < 40 && valueLike(s) {
+		for _, e := range []string{`\28`, `\29`, `\2a`, `\00`, `\26`, `\7c`} {
+			if strings.Contains(s, e) {
+				h.see(0.75, "LDAP escape "+e+" in a value")
+			}
 		}
 	}
 	return h.score, h.detail
