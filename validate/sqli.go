@@ -29,13 +29,14 @@ type sqlTok struct {
 
 // Bits of [sqlByteClass].
 const (
-	sqlNumStart  uint8 = 1 << iota // a digit
-	sqlWordStart                   // a letter, _, @, $ or a byte of UTF-8
-	sqlWordPart                    // a word byte, @, $ or .
-	sqlNumPart                     // a word byte or .
-	sqlOpStart                     // a byte that starts an operator
-	sqlOpPart                      // a byte that continues an operator
-	sqlWordByte                    // a letter, digit or _
+	sqlNumStart   uint8 = 1 << iota // a digit
+	sqlWordStart                    // a letter, _, @, $ or a byte of UTF-8
+	sqlWordPart                     // a word byte, @, $ or .
+	sqlNumPart                      // a word byte or .
+	sqlOpStart                      // a byte that starts an operator
+	sqlOpPart                       // a byte that continues an operator
+	sqlWordByte                     // a letter, digit or _
+	sqlInertPunct                   // punctuation that only counts as a token
 )
 
 // sqlByteClass tells [nextSQLTok] what each byte may start or continue.
@@ -62,6 +63,10 @@ var sqlByteClass = func() (t [256]uint8) {
 		}
 		if strings.IndexByte("=<>!|&-", b) >= 0 {
 			t[c] |= sqlOpPart
+		}
+		if t[c]&(sqlNumStart|sqlWordStart|sqlOpStart) == 0 && !isSpace(b) &&
+			strings.IndexByte("'\"`();#", b) < 0 {
+			t[c] |= sqlInertPunct // '.' too, unless a digit follows
 		}
 	}
 	return t
@@ -374,7 +379,7 @@ func sqlFeatures(s string) sqlFacts {
 	var f sqlFacts
 	st := sqlScan{first: true}
 	for i := 0; ; {
-		i = f.plainWords(s, i, &st)
+		i = f.inertTokens(s, i, &st)
 		t, j, ok := nextSQLTok(s, i)
 		if !ok {
 			break
@@ -386,31 +391,94 @@ func sqlFeatures(s string) sqlFacts {
 	return f
 }
 
-// plainWords reads the words from s[i] on that are neither SQL words nor
-// dotted or @ names, as [nextSQLTok] and [sqlFacts.token] would: for such a
-// word they only count it. It returns where the first other token starts
-// (or the spaces before it), for the full reading to go on.
-func (f *sqlFacts) plainWords(s string, i int, st *sqlScan) int {
+// inertTokens reads the tokens from s[i] on that [sqlFacts.token] would
+// only count: words that are no clause word, dangerous name or call and
+// have no . @ or $, and punctuation other than ( ) ; #. It returns where
+// the first other token starts (or the spaces before it), for the full
+// reading to go on. Prose is mostly made of such tokens; the counts are
+// kept in locals and stored once.
+func (f *sqlFacts) inertTokens(s string, i int, st *sqlScan) int {
+	var n, words, sqlWords int
+	last := st.prev
+scan:
 	for {
 		k := skipSpace(s, i)
-		if k >= len(s) || !isAlpha(s[k]) {
-			return i
+		if k >= len(s) {
+			break
 		}
-		e := k + 1 + lowerWordRun(s, k+1)
-		if e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
-			return i // a . @ or $ goes on with the word
+		c, e, how, kind := s[k], k+1, uncounted, byte('p')
+		switch {
+		case isAlpha(c):
+			e += lowerWordRun(s, e)
+			how, kind = wordCount(s, k, e), 'w'
+		case sqlByteClass[c]&sqlInertPunct == 0 || c == '.' && isDigit(peekAt(s, e)):
+			how = notInert
 		}
-		w := s[k:e]
-		if sqlWordInfo(w) != 0 {
-			return i
+		switch how {
+		case notInert:
+			break scan
+		case proseWord:
+			words++
+		case sqlWord:
+			sqlWords++
 		}
-		st.ntok++
-		if len(w) > 1 {
-			f.words++
-		}
-		st.prev, st.first = sqlTok{val: w, pos: k, kind: 'w'}, false
-		i = e
+		n++
+		last, i = sqlTok{val: s[k:e], pos: k, kind: kind}, e
 	}
+	if n > 0 {
+		st.ntok += n
+		st.prev, st.first = last, false
+		f.words += words
+		f.sqlWords += sqlWords
+	}
+	return i
+}
+
+// How [sqlFacts.token] counts a token, for [inertToken].
+const (
+	uncounted = iota // a token only: punctuation, a one-letter word
+	proseWord
+	sqlWord
+	notInert // it does more than count the token
+)
+
+// inertToken returns the token at s[k] and how [sqlFacts.token] counts it.
+func inertToken(s string, k int) (sqlTok, int) {
+	c := s[k]
+	if isAlpha(c) {
+		e := k + 1 + lowerWordRun(s, k+1)
+		return sqlTok{val: s[k:e], pos: k, kind: 'w'}, wordCount(s, k, e)
+	}
+	if sqlByteClass[c]&sqlInertPunct != 0 && (c != '.' || !isDigit(peekAt(s, k+1))) {
+		return sqlTok{val: s[k : k+1], pos: k, kind: 'p'}, uncounted
+	}
+	return sqlTok{}, notInert
+}
+
+// wordCount tells how [sqlFacts.word] counts the word s[k:e] of lower-case
+// letters, digits and _.
+func wordCount(s string, k, e int) int {
+	if e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
+		return notInert // a . @ $ or capital goes on with the word
+	}
+	info := sqlWordInfo(s[k:e])
+	switch {
+	case info&(isDanger|isClause) != 0, info&isFunc != 0 && peekByte(s, e) == '(':
+		return notInert
+	case info&isKeyword != 0:
+		return sqlWord
+	case e-k > 1:
+		return proseWord
+	}
+	return uncounted
+}
+
+// peekAt returns s[i], or 0 past the end.
+func peekAt(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
 }
 
 // token records what token t (ending at s[j]) adds to f, then makes it the
@@ -576,12 +644,18 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 		f.completeQuery = st.parens == 0 && quoteBalance(s) &&
 			!endsDangling(last.kind, last.val) && strings.Contains(s, " from ")
 	}
-	search := f.sqlWords == st.bools && f.calls == 0 && quoteBalance(s) &&
-		!strings.ContainsAny(s, "=(;#")
-	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && st.ntok >= 2 && !search &&
-		strings.ContainsAny(s, "('\"=;#") {
+	if f.words == 0 && (f.sqlWords >= 2 || f.calls >= 1) && st.ntok >= 2 &&
+		!f.search(s, st) && strings.ContainsAny(s, "('\"=;#") {
 		f.dense = "SQL fragment with no prose around it"
 	}
+}
+
+// search reports whether the SQL words of s are only the booleans of a
+// search box (red and blue or not green), with balanced quotes and nothing
+// that compares, calls or ends a statement.
+func (f *sqlFacts) search(s string, st *sqlScan) bool {
+	return f.sqlWords == st.bools && f.calls == 0 && quoteBalance(s) &&
+		!strings.ContainsAny(s, "=(;#")
 }
 
 // valueSubquery looks for a subquery typed after a value, as an item of a

@@ -52,14 +52,16 @@ func (t *wordTable) add(w string, bits uint8) {
 	t.bits[h] |= bits
 }
 
-// get returns the bits of w, 0 for a word the table does not hold.
+// get returns the bits of w, 0 for a word the table does not hold. The key
+// holds every byte of a word of up to three bytes, so only longer words are
+// compared.
 func (t *wordTable) get(w string) uint8 {
 	if w == "" {
 		return 0
 	}
 	k := wordKey(w)
 	for h := wordSlot(k); t.keys[h] != 0; h = (h + 1) % wordTableSize {
-		if t.keys[h] == k && t.words[h] == w {
+		if t.keys[h] == k && (len(w) <= 3 || t.words[h] == w) {
 			return t.bits[h]
 		}
 	}
