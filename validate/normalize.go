@@ -120,37 +120,35 @@ func plainByte(c byte) bool {
 }
 
 // plainBytes holds 1 for the [plainByte] bytes and 0 for the others.
-var plainBytes = func() (t [256]uint8) {
+var plainBytes = byteFlags(plainByte)
+
+// byteFlags returns a table holding 1 for the bytes f accepts and 0 for
+// the others, for [runEnd].
+func byteFlags(f func(byte) bool) (t [256]uint8) {
 	for i := range t {
-		if plainByte(byte(i)) {
+		if f(byte(i)) {
 			t[i] = 1
 		}
 	}
 	return t
-}()
+}
 
 // plainEnd returns the end of the run of plain bytes in s that starts at i.
-// It tests eight bytes with one branch by and-ing their table entries.
-func plainEnd(s string, i int) int {
+func plainEnd(s string, i int) int { return runEnd(s, i, &plainBytes) }
+
+// runEnd returns the end of the run of bytes flagged in t that starts at
+// s[i]. It tests eight bytes with one branch by and-ing their flags.
+func runEnd(s string, i int, t *[256]uint8) int {
 	for ; i+8 <= len(s); i += 8 {
 		w := s[i : i+8]
-		if plainBytes[w[0]]&plainBytes[w[1]]&plainBytes[w[2]]&plainBytes[w[3]]&
-			plainBytes[w[4]]&plainBytes[w[5]]&plainBytes[w[6]]&plainBytes[w[7]] == 0 {
+		if t[w[0]]&t[w[1]]&t[w[2]]&t[w[3]]&t[w[4]]&t[w[5]]&t[w[6]]&t[w[7]] == 0 {
 			break
 		}
 	}
-	for i < len(s) && plainBytes[s[i]] != 0 {
+	for i < len(s) && t[s[i]] != 0 {
 		i++
 	}
 	return i
-}
-
-// byteTable returns f's answer for every byte value.
-func byteTable(f func(byte) bool) (t [256]bool) {
-	for i := range t {
-		t[i] = f(byte(i))
-	}
-	return t
 }
 
 // decodeAt decodes the character or escape at s[i] and returns it with the

@@ -89,25 +89,30 @@ func (p *pathFacts) findTarget() string {
 	region := ""
 	switch {
 	case p.climbs > 0:
-		region = pathForm(p.s[p.first:min(len(p.s), p.first+512)])
+		region = p.s[p.first:min(len(p.s), p.first+512)]
 	case p.whole || p.nul:
-		region = pathForm(p.s[:min(len(p.s), 4096)])
+		region = p.s[:min(len(p.s), 4096)]
 	default:
 		return ""
 	}
-	return firstTarget(region)
+	var buf [512]byte // enough for a climb's region, which is most
+	return firstTarget(appendPathForm(buf[:0], region))
 }
 
 // firstTarget returns the earliest entry of sensitiveFiles, in list order,
 // that occurs in s, or "". It visits s once instead of searching it for
 // every file name.
-func firstTarget(s string) string {
+func firstTarget(s []byte) string {
 	var found uint64 // bit k: sensitiveFiles[k] occurs
 	for i := 0; i+2 < len(s); i++ {
-		m := targetBytes[0][s[i]] & targetBytes[1][s[i+1]] & targetBytes[2][s[i+2]]
+		m := targetBytes[0][s[i]] & targetBytes[1][s[i+1]]
+		if m == 0 {
+			continue // the common case, cheaper to leave early
+		}
+		m &= targetBytes[2][s[i+2]]
 		for ; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m)
-			if strings.HasPrefix(s[i:], sensitiveFiles[k]) {
+			if f := sensitiveFiles[k]; len(s)-i >= len(f) && string(s[i:i+len(f)]) == f {
 				found |= 1 << k
 			}
 		}
@@ -119,7 +124,7 @@ func firstTarget(s string) string {
 }
 
 // targetBytes[j][c] has bit k set when byte j of sensitiveFiles[k] is c, so
-// three loads rule out most places before any name is compared.
+// two or three loads rule out most places before any name is compared.
 var targetBytes = func() (t [3][256]uint64) {
 	for k, f := range sensitiveFiles {
 		if k >= 64 || len(f) < len(t) {
@@ -194,17 +199,15 @@ func pathForm(s string) string {
 	if !strings.ContainsAny(s, "\\") && !strings.Contains(s, "//") && !strings.Contains(s, "0x") {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	slash := false // the last byte written is a slash
+	return string(appendPathForm(make([]byte, 0, len(s)), s))
+}
+
+// appendPathForm appends the [pathForm] of s to dst.
+func appendPathForm(dst []byte, s string) []byte {
+	slash := false // the last byte appended is a slash
 	for i := 0; i < len(s); i++ {
-		// Bytes other than '0', '/' and '\\' stand for themselves.
-		j := i
-		for j < len(s) && !pathMarks[s[j]] {
-			j++
-		}
-		if j > i {
-			b.WriteString(s[i:j])
+		if j := runEnd(s, i, &pathPlain); j > i { // copy what stands for itself
+			dst = append(dst, s[i:j]...)
 			slash = false
 			if i = j; i == len(s) {
 				break
@@ -227,14 +230,15 @@ func pathForm(s string) string {
 		if c == '/' && slash {
 			continue
 		}
-		b.WriteByte(c)
+		dst = append(dst, c)
 		slash = c == '/'
 	}
-	return b.String()
+	return dst
 }
 
-// pathMarks holds the bytes pathForm may rewrite or drop.
-var pathMarks = byteTable(func(c byte) bool { return c == '0' || c == '/' || c == '\\' })
+// pathPlain flags the bytes pathForm copies as they are: all but '0', '/'
+// and '\\'.
+var pathPlain = byteFlags(func(c byte) bool { return c != '0' && c != '/' && c != '\\' })
 
 // junkClimbs counts ".." units repeated with the same separator that is
 // not a slash (..%c1%pc..%c1%pc, ..%uefc8..), the shape of traversal
