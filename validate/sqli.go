@@ -372,6 +372,10 @@ type sqlScan struct {
 	selects     int
 	bools       int // and, or, not
 	ntok        int
+	// dotE is set when a word, number or string holds ".e", where a
+	// digit may precede it ([sciNotationTrick]): a '.' right after a
+	// digit never starts a token of its own.
+	dotE bool
 }
 
 // sqlFeatures tokenizes s once and collects [sqlFacts].
@@ -494,6 +498,9 @@ func (f *sqlFacts) token(s string, t sqlTok, j int, st *sqlScan) {
 		f.operator(s, t, j, st)
 	case 'p':
 		f.punctuation(s, t, j, st)
+	}
+	if t.kind == 'w' || t.kind == 'n' || t.kind == 's' {
+		st.dotE = st.dotE || strings.Contains(t.val, ".e")
 	}
 	st.prev, st.first = t, false
 }
@@ -632,7 +639,7 @@ func (f *sqlFacts) finish(s string, st *sqlScan) {
 	if f.union == "" && strings.Contains(s, "(select") {
 		f.valueSubquery(s)
 	}
-	if f.breakout == "" {
+	if f.breakout == "" && st.dotE {
 		f.breakout = sciNotationTrick(s)
 	}
 	if f.union == "" && strings.HasPrefix(strings.TrimLeft(s, " ("), "select ") &&
@@ -1049,10 +1056,14 @@ func (f *sqlFacts) literalTautology(s string, i int) {
 }
 
 // longHex returns the first hexadecimal literal of 8 or more digits in s
-// (0x7461626c65), or "".
+// (0x7461626c65), or "". It jumps from one "0x" to the next.
 func longHex(s string) string {
 	for i := 0; i+9 < len(s); i++ {
-		if s[i] != '0' || s[i+1] != 'x' || i > 0 && isWordByte(s[i-1]) {
+		k := strings.Index(s[i:len(s)-8], "0x")
+		if k < 0 {
+			break
+		}
+		if i += k; i > 0 && isWordByte(s[i-1]) {
 			continue
 		}
 		j := i + 2
@@ -1660,7 +1671,7 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 // the lower-cased text with comments, sql its comment-free form.
 func sqlEvasion(low, sql string) (float64, string) {
 	var h hit
-	if strings.Contains(low, "/*") {
+	if indexPair(low, '/', '*') >= 0 {
 		glued, keyword := gluedComments(low)
 		switch {
 		case glued >= 2:
@@ -1786,6 +1797,22 @@ func formSpaces(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, "+", " ")
+}
+
+// indexPair returns the index of the first a directly followed by b in s,
+// or -1, like strings.Index: it searches for b, the rarer byte of the
+// two, and looks back.
+func indexPair(s string, a, b byte) int {
+	for i := 1; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], b)
+		if k < 0 {
+			break
+		}
+		if i += k; s[i-1] == a {
+			return i - 1
+		}
+	}
+	return -1
 }
 
 // sciNotationTrick returns an explanation for a number written as 1.e
