@@ -55,8 +55,8 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	if seen.hasAny(separatorChars) {
 		h = separatorScan(in, &v, lead != "")
 	}
-	h.see(shellConstruct(s, seen))
-	h.see(cmdMarkers(s, seen))
+	h.see(shellConstruct(&v))
+	h.see(cmdMarkers(&v))
 	h.see(shellExpansion(in.low))
 	h.see(mailCommand(in.low))
 	h.see(terminatedCommand(s))
@@ -163,7 +163,7 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 	if lead {
 		leadCmd = commandAt(s, start)
 	}
-	seps := v.separators()
+	seps := v.seps.cursor(s, &separatorBytes)
 	for i := seps.next(0); i < len(s); i = seps.next(i + 1) {
 		ch := s[i]
 		switch ch {
@@ -258,18 +258,21 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 
 // execSinks are calls of other languages that hand a string to a shell;
 // shell_exec( and runtime.exec( end in exec(, os.system( in system(.
-// Each is looked for where its key, a part rare in prose, occurs.
-var execSinks = []struct{ text, key string }{
-	{"system(", "("}, {"exec(", "("}, {"passthru(", "("}, {"popen(", "("}, {"proc_open(", "("},
-	{"subprocess.", "."},
-}
+// Each ends in one of sinkEnds, bytes rare in prose.
+var execSinks = []string{"system(", "exec(", "passthru(", "popen(", "proc_open(", "subprocess."}
+
+// sinkEnds are the last bytes of execSinks.
+const sinkEnds = "(."
+
+var sinkEndBytes = shellByteTable(sinkEnds)
 
 // cmdMarkers scores constructs that need no separator: JNDI lookups, SSI
 // directives, fork bombs, cmd.exe FOR loops and exec sinks of other
 // languages given a command. Each search runs only when seen (the
 // shellTriggers bytes of a text that holds every byte of s) has a byte it
 // needs.
-func cmdMarkers(s string, seen triggerSet) (float64, string) {
+func cmdMarkers(v *shellView) (float64, string) {
+	s, seen := v.s, v.seen
 	var h hit
 	if seen.has('$') {
 		if k := strings.Index(s, "jndi:"); k > 0 && strings.Contains(s[max(0, k-16):k], "${") {
@@ -294,21 +297,18 @@ func cmdMarkers(s string, seen triggerSet) (float64, string) {
 		}
 	}
 	// A FOR loop needs a %variable or a /f option.
-	if (seen.has('%') || seen.has('/') && strings.Contains(s, "/f ")) && cmdForLoop(s) {
+	if (seen.has('%') || v.keyThen('/', "f ")) && cmdForLoop(s) {
 		h.see(0.8, "cmd.exe FOR loop")
 	}
 	for _, f := range execSinks {
-		k := -1
-		if seen.mayHold(f.text) {
-			k = indexVia(s, f.text, f.key)
-		}
+		k := v.sinkIndex(f)
 		if k < 0 {
 			continue
 		}
 		// The sink says a command follows, so everyday words count too:
 		// system('echo ...').
-		if cmd := anyCommandAt(s, k+len(f.text)); cmd != "" && h.beats(0.85) {
-			h.see(0.85, f.text+" of "+cmd)
+		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
+			h.see(0.85, f+" of "+cmd)
 		}
 	}
 	return h.score, h.detail
@@ -335,12 +335,13 @@ var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
 
+var constructKeyBytes = shellByteTable(constructKeys)
+
 // constructsByKey lists for each byte of constructKeys the indexes of the
 // entries of shellConstructs keyed by it, in order.
-var constructsByKey = func() (t [len(constructKeys)][]int) {
+var constructsByKey = func() (t [256][]int) {
 	for n, f := range shellConstructs {
-		k := strings.IndexByte(constructKeys, f.key)
-		t[k] = append(t[k], n)
+		t[f.key] = append(t[f.key], n)
 	}
 	return t
 }()
@@ -371,20 +372,16 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 }
 
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
-// or 0 and "". It looks only where a key that seen holds occurs in s.
-func shellConstruct(s string, seen triggerSet) (float64, string) {
+// or 0 and "". It looks only where a key occurs in v.
+func shellConstruct(v *shellView) (float64, string) {
+	s := v.s
 	first := len(shellConstructs) // the first entry found so far
-	for k := 0; k < len(constructKeys); k++ {
-		key := constructKeys[k]
-		if !seen.has(key) {
-			continue
-		}
-		for i := strings.IndexByte(s, key); i >= 0; i = nextByte(s, i, key) {
-			for _, n := range constructsByKey[k] {
-				if n < first && shellConstructs[n].occursAt(s, i) {
-					first = n
-					break
-				}
+	keys := v.keys.cursor(s, &constructKeyBytes)
+	for i := keys.next(0); i < len(s); i = keys.next(i + 1) {
+		for _, n := range constructsByKey[s[i]] {
+			if n < first && shellConstructs[n].occursAt(s, i) {
+				first = n
+				break
 			}
 		}
 	}
@@ -394,10 +391,31 @@ func shellConstruct(s string, seen triggerSet) (float64, string) {
 	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
 }
 
-// nextByte returns the index of the first c in s after s[i], or -1.
-func nextByte(s string, i int, c byte) int {
-	if j := strings.IndexByte(s[i+1:], c); j >= 0 {
-		return i + 1 + j
+// keyThen reports whether text follows a byte key of constructKeys in v.s.
+func (v *shellView) keyThen(key byte, text string) bool {
+	s := v.s
+	keys := v.keys.cursor(s, &constructKeyBytes)
+	for i := keys.next(0); i < len(s); i = keys.next(i + 1) {
+		if s[i] == key && strings.HasPrefix(s[i+1:], text) {
+			return true
+		}
+	}
+	return false
+}
+
+// sinkIndex is strings.Index(v.s, sink) for one of execSinks: it looks
+// only where a byte of sinkEnds occurs.
+func (v *shellView) sinkIndex(sink string) int {
+	s, end := v.s, sink[len(sink)-1]
+	if !v.seen.has(end) {
+		return -1
+	}
+	ends := v.ends.cursor(s, &sinkEndBytes)
+	for i := ends.next(0); i < len(s); i = ends.next(i + 1) {
+		p := i + 1 - len(sink)
+		if s[i] == end && p >= 0 && s[p] == sink[0] && s[p:i+1] == sink {
+			return p
+		}
 	}
 	return -1
 }

@@ -7,7 +7,7 @@ import "strings"
 // every shell construct, marker and expansion holds, and the quotes shell
 // noise is made of. Most prose holds none of the separators, so noting
 // which of these occur rules out most of the work.
-const shellTriggers = ";|&\n\r`$<>\\/-{(%'\""
+const shellTriggers = ";|&\n\r`$<>\\/-{(%'\"."
 
 // shellTriggerBit maps each byte of shellTriggers to its own bit.
 var shellTriggerBit = func() (t [256]triggerSet) {
@@ -54,31 +54,27 @@ func shellByteTable(chars string) (t [256]bool) {
 	return t
 }
 
-// mayHold reports whether a text whose shellTriggers bytes are t could
-// hold text: t has all the shellTriggers bytes of text.
-func (t triggerSet) mayHold(text string) bool {
-	return triggersOf(text)&^t == 0
-}
-
 // shellNoise are the bytes at which shellForm may remove something.
 var shellNoise = triggersOf("$'\"`\\<>")
 
-// separatorTriggers are the bytes separatorScan looks at.
-var separatorTriggers = triggersOf(separatorChars)
-
-// maxSeparators is how many separator positions a shellView lists; a text
-// with more is scanned for them.
-const maxSeparators = 64
+// Sets of bytes whose positions a shellView lists, each for its check.
+var (
+	separatorTriggers = triggersOf(separatorChars)
+	keyTriggers       = triggersOf(constructKeys)
+	sinkEndTriggers   = triggersOf(sinkEnds)
+	markedTriggers    = separatorTriggers | keyTriggers | sinkEndTriggers
+)
 
 // shellView is the shell form of a text with what the pass that made it
-// learnt on the way: which shellTriggers bytes occur and where the
-// separator bytes are.
+// learnt on the way: which shellTriggers bytes occur, and where the
+// separators, the keys of shell constructs and the ends of exec sinks are.
 type shellView struct {
 	s          string     // the shell form ([shellForm])
 	obfuscated bool       // noise was removed or a $IFS replaced
 	seen       triggerSet // holds every shellTriggers byte of s
-	nseps      int        // how many separator positions seps holds; -1: too many
-	seps       [maxSeparators]int32
+	seps       positions  // of the separatorChars bytes of s
+	keys       positions  // of the constructKeys bytes of s
+	ends       positions  // of the sinkEnds bytes of s
 }
 
 // read makes v the shell view of low. s has no other bytes than low, but
@@ -98,8 +94,8 @@ func (v *shellView) read(low string) {
 			n, space = noiseAt(low, i)
 		}
 		if n == 0 {
-			if bit&separatorTriggers != 0 {
-				v.markSeparator(i - shift)
+			if bit&markedTriggers != 0 {
+				v.mark(bit, i-shift)
 			}
 			continue
 		}
@@ -123,46 +119,73 @@ func (v *shellView) read(low string) {
 	}
 }
 
-// markSeparator notes a separator byte at s[i].
-func (v *shellView) markSeparator(i int) {
-	switch v.nseps {
+// mark notes the byte of bit at s[i] in the lists that take it.
+func (v *shellView) mark(bit triggerSet, i int) {
+	if bit&separatorTriggers != 0 {
+		v.seps.add(i)
+	}
+	if bit&keyTriggers != 0 {
+		v.keys.add(i)
+	}
+	if bit&sinkEndTriggers != 0 {
+		v.ends.add(i)
+	}
+}
+
+// maxPositions is how many positions a positions list holds.
+const maxPositions = 32
+
+// positions lists where some bytes of a text are, in order, as long as
+// there are at most maxPositions of them.
+type positions struct {
+	n  int // how many of at are used; -1: there were too many
+	at [maxPositions]int32
+}
+
+// add appends i, or marks the list as too long.
+func (p *positions) add(i int) {
+	switch p.n {
 	case -1:
-	case maxSeparators:
-		v.nseps = -1
+	case maxPositions:
+		p.n = -1
 	default:
-		v.seps[v.nseps] = int32(i)
-		v.nseps++
+		p.at[p.n] = int32(i)
+		p.n++
 	}
 }
 
-// separators returns a cursor over the separator bytes of v.s.
-func (v *shellView) separators() sepCursor {
-	if v.nseps < 0 {
-		return sepCursor{s: v.s, scan: true}
+// cursor returns a cursor over the bytes of s that p lists; set holds
+// those bytes, for when p had too many to list.
+func (p *positions) cursor(s string, set *[256]bool) markCursor {
+	if p.n < 0 {
+		return markCursor{s: s, set: set, scan: true}
 	}
-	return sepCursor{s: v.s, list: v.seps[:v.nseps]}
+	return markCursor{s: s, list: p.at[:p.n]}
 }
 
-// sepCursor walks the separator bytes of a text in order: through the
-// list a shellView made or, when it had too many to list, by a scan.
-type sepCursor struct {
+// markCursor walks some bytes of a text in order: through a positions
+// list or, when it had too many to list, by a scan for the bytes of set.
+type markCursor struct {
 	s    string
+	set  *[256]bool
 	list []int32
 	scan bool
 }
 
-// next returns the index of the first separator byte at or after i, or
+// next returns the index of the first of the bytes at or after i, or
 // len(s).
-func (c *sepCursor) next(i int) int {
+func (c *markCursor) next(i int) int {
 	if c.scan {
-		for i < len(c.s) && !separatorBytes[c.s[i]] {
+		for i < len(c.s) && !c.set[c.s[i]] {
 			i++
 		}
 		return i
 	}
-	for len(c.list) > 0 && int(c.list[0]) < i {
-		c.list = c.list[1:]
+	k := 0
+	for k < len(c.list) && int(c.list[k]) < i {
+		k++
 	}
+	c.list = c.list[k:]
 	if len(c.list) == 0 {
 		return len(c.s)
 	}
