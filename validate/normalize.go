@@ -64,19 +64,20 @@ func decodePass(s string) (out string, nul bool) {
 	if i == len(s) {
 		return s, false
 	}
-	var b []byte // nil until the first change
+	var b strings.Builder // the output, once the first change is known
+	changed := false
 	for i < len(s) {
 		if plainBytes[s[i]] != 0 {
 			// Fast path: ordinary ASCII stands for itself.
 			j := plainEnd(s, i)
-			if b != nil {
-				b = append(b, s[i:j]...)
+			if changed {
+				b.WriteString(s[i:j])
 			}
 			i = j
 			continue
 		}
 		r, n := decodeAt(s, i)
-		var keep bool // the bytes s[i:i+n] stand for themselves
+		keep, write := false, false // copy s[i:i+n], or write r in its place
 		switch {
 		case r == utf8.RuneError && n == 1:
 			keep = true
@@ -86,30 +87,25 @@ func decodePass(s string) (out string, nul bool) {
 		default:
 			f := foldRune(r)
 			keep = f == r && (n == 1 || n == utf8.RuneLen(r) && s[i] >= utf8.RuneSelf)
-			if !keep {
-				if b == nil {
-					b = make([]byte, 0, len(s))
-					b = append(b, s[:i]...)
-				}
-				b = utf8.AppendRune(b, f)
-				i += n
-				continue
-			}
+			r, write = f, !keep
 		}
-		if keep {
-			if b != nil {
-				b = append(b, s[i:i+n]...)
-			}
-		} else if b == nil {
-			b = make([]byte, 0, len(s))
-			b = append(b, s[:i]...)
+		if !keep && !changed {
+			changed = true
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+		}
+		switch {
+		case keep && changed:
+			b.WriteString(s[i : i+n])
+		case write:
+			b.WriteRune(r)
 		}
 		i += n
 	}
-	if b == nil {
+	if !changed {
 		return s, nul
 	}
-	return string(b), nul
+	return b.String(), nul
 }
 
 // plainByte reports whether c is printable ASCII (or ordinary white space)

@@ -3,6 +3,7 @@ package validate
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The byte-at-a-time forms below are the plain definitions the fast ones in
@@ -107,6 +108,61 @@ func refSQLFormStart(s string) int {
 	return len(s)
 }
 
+func refDecodePass(s string) (out string, nul bool) {
+	if refPlainEnd(s, 0) == len(s) {
+		return s, false
+	}
+	var b []byte // nil until the first change
+	for i := 0; i < len(s); {
+		if c := s[i]; plainByte(c) {
+			// Fast path: ordinary ASCII stands for itself.
+			j := i + 1
+			for j < len(s) && plainByte(s[j]) {
+				j++
+			}
+			if b != nil {
+				b = append(b, s[i:j]...)
+			}
+			i = j
+			continue
+		}
+		r, n := decodeAt(s, i)
+		var keep bool // the bytes s[i:i+n] stand for themselves
+		switch {
+		case r == utf8.RuneError && n == 1:
+			keep = true
+		case r == 0:
+			nul = true
+		case dropRune(r):
+		default:
+			f := foldRune(r)
+			keep = f == r && (n == 1 || n == utf8.RuneLen(r) && s[i] >= utf8.RuneSelf)
+			if !keep {
+				if b == nil {
+					b = make([]byte, 0, len(s))
+					b = append(b, s[:i]...)
+				}
+				b = utf8.AppendRune(b, f)
+				i += n
+				continue
+			}
+		}
+		if keep {
+			if b != nil {
+				b = append(b, s[i:i+n]...)
+			}
+		} else if b == nil {
+			b = make([]byte, 0, len(s))
+			b = append(b, s[:i]...)
+		}
+		i += n
+	}
+	if b == nil {
+		return s, nul
+	}
+	return string(b), nul
+}
+
 func FuzzPrepForms(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -120,6 +176,10 @@ func FuzzPrepForms(f *testing.F) {
 			if got, want := plainEnd(s, i), refPlainEnd(s, i); got != want {
 				t.Fatalf("plainEnd(%q, %d) = %d, want %d", s, i, got, want)
 			}
+		}
+		got, gotNul := decodePass(s)
+		if want, wantNul := refDecodePass(s); got != want || gotNul != wantNul {
+			t.Fatalf("decodePass(%q) = %q, %v, want %q, %v", s, got, gotNul, want, wantNul)
 		}
 		if got, want := asciiLower(s), refASCIILower(s); got != want {
 			t.Fatalf("asciiLower(%q) = %q, want %q", s, got, want)
