@@ -49,10 +49,9 @@ func wordSet(list string) map[string]bool {
 func detectCmdI(in *input, c Context) (float64, string) {
 	var v shellView
 	v.read(in.low)
-	s, obfuscated, seen := v.s, v.obfuscated, v.seen
-	lead := commandAt(s, 0)
+	s, lead := v.s, commandAt(v.s, 0)
 	var h hit
-	if seen.hasAny(separatorChars) {
+	if v.seen.hasAny(separatorChars) { // most prose has none
 		h = separatorScan(in, &v, lead != "")
 	}
 	h.see(shellConstruct(&v))
@@ -62,7 +61,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h.see(terminatedCommand(s))
 	h.see(variableSplice(in.low))
 	h.see(braceObfuscation(in.low))
-	if obfuscated {
+	if v.obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
 		if lead != "" && !plainCommand(strings.TrimLeft(in.low, " "), lead) {
@@ -144,8 +143,6 @@ func flaggedWordAt(s string, j int) bool {
 // separatorChars are the bytes separatorScan looks at.
 const separatorChars = ";|&\n\r`$<>\\"
 
-var separatorBytes = shellByteTable(separatorChars)
-
 // hasNewline reports whether s holds a line feed or a carriage return.
 func hasNewline(s string) bool {
 	return strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0
@@ -163,7 +160,7 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 	if lead {
 		leadCmd = commandAt(s, start)
 	}
-	seps := v.seps.cursor(s, &separatorBytes)
+	seps := v.cursor(separatorList)
 	for i := seps.next(0); i < len(s); i = seps.next(i + 1) {
 		ch := s[i]
 		switch ch {
@@ -264,13 +261,11 @@ var execSinks = []string{"system(", "exec(", "passthru(", "popen(", "proc_open("
 // sinkEnds are the last bytes of execSinks.
 const sinkEnds = "(."
 
-var sinkEndBytes = shellByteTable(sinkEnds)
-
 // cmdMarkers scores constructs that need no separator: JNDI lookups, SSI
 // directives, fork bombs, cmd.exe FOR loops and exec sinks of other
-// languages given a command. Each search runs only when seen (the
-// shellTriggers bytes of a text that holds every byte of s) has a byte it
-// needs.
+// languages given a command. Each search runs only when v holds a byte it
+// needs, and the sinks and the FOR loop's /f are looked for only where
+// such a byte is.
 func cmdMarkers(v *shellView) (float64, string) {
 	s, seen := v.s, v.seen
 	var h hit
@@ -279,7 +274,7 @@ func cmdMarkers(v *shellView) (float64, string) {
 			h.see(0.9, "JNDI lookup ${jndi:")
 		}
 	}
-	if seen.has('<') && indexVia(s, "<!--#", "#") >= 0 {
+	if seen.has('<') && v.follows(separatorList, '<', "!--#") {
 		for _, m := range []string{"<!--#exec", "<!--#include"} {
 			if strings.Contains(s, m) {
 				h.see(0.85, "server-side include "+m)
@@ -297,7 +292,7 @@ func cmdMarkers(v *shellView) (float64, string) {
 		}
 	}
 	// A FOR loop needs a %variable or a /f option.
-	if (seen.has('%') || v.keyThen('/', "f ")) && cmdForLoop(s) {
+	if (seen.has('%') || v.follows(keyList, '/', "f ")) && cmdForLoop(s) {
 		h.see(0.8, "cmd.exe FOR loop")
 	}
 	for _, f := range execSinks {
@@ -334,8 +329,6 @@ var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e
 
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
-
-var constructKeyBytes = shellByteTable(constructKeys)
 
 // constructsByKey lists for each byte of constructKeys the indexes of the
 // entries of shellConstructs keyed by it, in order.
@@ -376,7 +369,7 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 func shellConstruct(v *shellView) (float64, string) {
 	s := v.s
 	first := len(shellConstructs) // the first entry found so far
-	keys := v.keys.cursor(s, &constructKeyBytes)
+	keys := v.cursor(keyList)
 	for i := keys.next(0); i < len(s); i = keys.next(i + 1) {
 		for _, n := range constructsByKey[s[i]] {
 			if n < first && shellConstructs[n].occursAt(s, i) {
@@ -391,12 +384,13 @@ func shellConstruct(v *shellView) (float64, string) {
 	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
 }
 
-// keyThen reports whether text follows a byte key of constructKeys in v.s.
-func (v *shellView) keyThen(key byte, text string) bool {
+// follows reports whether text follows a byte c, one of those a list
+// takes, in v.s.
+func (v *shellView) follows(list int, c byte, text string) bool {
 	s := v.s
-	keys := v.keys.cursor(s, &constructKeyBytes)
-	for i := keys.next(0); i < len(s); i = keys.next(i + 1) {
-		if s[i] == key && strings.HasPrefix(s[i+1:], text) {
+	at := v.cursor(list)
+	for i := at.next(0); i < len(s); i = at.next(i + 1) {
+		if s[i] == c && strings.HasPrefix(s[i+1:], text) {
 			return true
 		}
 	}
@@ -410,7 +404,7 @@ func (v *shellView) sinkIndex(sink string) int {
 	if !v.seen.has(end) {
 		return -1
 	}
-	ends := v.ends.cursor(s, &sinkEndBytes)
+	ends := v.cursor(sinkEndList)
 	for i := ends.next(0); i < len(s); i = ends.next(i + 1) {
 		p := i + 1 - len(sink)
 		if s[i] == end && p >= 0 && s[p] == sink[0] && s[p:i+1] == sink {
@@ -418,25 +412,6 @@ func (v *shellView) sinkIndex(sink string) int {
 		}
 	}
 	return -1
-}
-
-// indexVia is strings.Index(s, text) for a text that holds key, a
-// non-empty part of it that is rare in s: it looks only where key occurs.
-func indexVia(s, text, key string) int {
-	off := strings.Index(text, key)
-	if off < 0 {
-		return strings.Index(s, text)
-	}
-	for i := 0; ; {
-		j := strings.Index(s[i:], key)
-		if j < 0 {
-			return -1
-		}
-		if p := i + j - off; p >= 0 && strings.HasPrefix(s[p:], text) {
-			return p
-		}
-		i += j + 1
-	}
 }
 
 // wrapperCmd are commands that run another command.
@@ -451,6 +426,7 @@ var wrapperCmd = map[string]bool{
 // shellForm removes what a shell discards inside a word, so c'a't, c\at,
 // c$@at, pi“ng and ${IFS} read as the command they spell. changed reports
 // whether anything was removed inside a word or a $IFS replaced.
+// detectCmdI builds it as a [shellView], which notes more on the way.
 func shellForm(s string) (out string, changed bool) {
 	var v shellView
 	v.read(s)

@@ -4,9 +4,9 @@ import "strings"
 
 // shellTriggers are the bytes the checks of detectCmdI look for before
 // they do any work: separators, substitutions and redirections, the bytes
-// every shell construct, marker and expansion holds, and the quotes shell
-// noise is made of. Most prose holds none of the separators, so noting
-// which of these occur rules out most of the work.
+// shell constructs, markers and expansions need, the quotes shell noise is
+// made of and the last bytes of exec sinks. Most prose holds none of the
+// separators, so noting which of these occur rules out most of the work.
 const shellTriggers = ";|&\n\r`$<>\\/-{(%'\"."
 
 // shellTriggerBit maps each byte of shellTriggers to its own bit.
@@ -57,13 +57,22 @@ func shellByteTable(chars string) (t [256]bool) {
 // shellNoise are the bytes at which shellForm may remove something.
 var shellNoise = triggersOf("$'\"`\\<>")
 
-// Sets of bytes whose positions a shellView lists, each for its check.
-var (
-	separatorTriggers = triggersOf(separatorChars)
-	keyTriggers       = triggersOf(constructKeys)
-	sinkEndTriggers   = triggersOf(sinkEnds)
-	markedTriggers    = separatorTriggers | keyTriggers | sinkEndTriggers
+// The lists of positions a shellView keeps, by the checks they serve.
+const (
+	separatorList = iota // of separatorChars, for separatorScan
+	keyList              // of constructKeys, for shellConstruct
+	sinkEndList          // of sinkEnds, for the exec sinks
 )
+
+// listBytes are the bytes each list takes.
+var listBytes = [...]triggerSet{
+	separatorList: triggersOf(separatorChars),
+	keyList:       triggersOf(constructKeys),
+	sinkEndList:   triggersOf(sinkEnds),
+}
+
+// listedTriggers are the bytes some list takes.
+var listedTriggers = listBytes[separatorList] | listBytes[keyList] | listBytes[sinkEndList]
 
 // shellView is the shell form of a text with what the pass that made it
 // learnt on the way: which shellTriggers bytes occur, and where the
@@ -72,9 +81,7 @@ type shellView struct {
 	s          string     // the shell form ([shellForm])
 	obfuscated bool       // noise was removed or a $IFS replaced
 	seen       triggerSet // holds every shellTriggers byte of s
-	seps       positions  // of the separatorChars bytes of s
-	keys       positions  // of the constructKeys bytes of s
-	ends       positions  // of the sinkEnds bytes of s
+	lists      [len(listBytes)]positions
 }
 
 // read makes v the shell view of low. s has no other bytes than low, but
@@ -94,7 +101,7 @@ func (v *shellView) read(low string) {
 			n, space = noiseAt(low, i)
 		}
 		if n == 0 {
-			if bit&markedTriggers != 0 {
+			if bit&listedTriggers != 0 {
 				v.mark(bit, i-shift)
 			}
 			continue
@@ -121,15 +128,22 @@ func (v *shellView) read(low string) {
 
 // mark notes the byte of bit at s[i] in the lists that take it.
 func (v *shellView) mark(bit triggerSet, i int) {
-	if bit&separatorTriggers != 0 {
-		v.seps.add(i)
+	for k, bytes := range listBytes {
+		if bit&bytes != 0 {
+			v.lists[k].add(i)
+		}
 	}
-	if bit&keyTriggers != 0 {
-		v.keys.add(i)
+}
+
+// cursor returns a cursor over the bytes of v.s that a list takes.
+func (v *shellView) cursor(list int) markCursor {
+	c := markCursor{s: v.s, bits: listBytes[list]}
+	if p := &v.lists[list]; p.n >= 0 {
+		c.list = p.at[:p.n]
+	} else {
+		c.scan = true
 	}
-	if bit&sinkEndTriggers != 0 {
-		v.ends.add(i)
-	}
+	return c
 }
 
 // maxPositions is how many positions a positions list holds.
@@ -139,7 +153,7 @@ const maxPositions = 32
 // there are at most maxPositions of them.
 type positions struct {
 	n  int // how many of at are used; -1: there were too many
-	at [maxPositions]int32
+	at [maxPositions]int
 }
 
 // add appends i, or marks the list as too long.
@@ -149,26 +163,17 @@ func (p *positions) add(i int) {
 	case maxPositions:
 		p.n = -1
 	default:
-		p.at[p.n] = int32(i)
+		p.at[p.n] = i
 		p.n++
 	}
 }
 
-// cursor returns a cursor over the bytes of s that p lists; set holds
-// those bytes, for when p had too many to list.
-func (p *positions) cursor(s string, set *[256]bool) markCursor {
-	if p.n < 0 {
-		return markCursor{s: s, set: set, scan: true}
-	}
-	return markCursor{s: s, list: p.at[:p.n]}
-}
-
-// markCursor walks some bytes of a text in order: through a positions
-// list or, when it had too many to list, by a scan for the bytes of set.
+// markCursor walks the bytes of a text that are in bits, in order:
+// through a positions list or, when it had too many to list, by a scan.
 type markCursor struct {
 	s    string
-	set  *[256]bool
-	list []int32
+	bits triggerSet
+	list []int
 	scan bool
 }
 
@@ -176,18 +181,18 @@ type markCursor struct {
 // len(s).
 func (c *markCursor) next(i int) int {
 	if c.scan {
-		for i < len(c.s) && !c.set[c.s[i]] {
+		for i < len(c.s) && shellTriggerBit[c.s[i]]&c.bits == 0 {
 			i++
 		}
 		return i
 	}
 	k := 0
-	for k < len(c.list) && int(c.list[k]) < i {
+	for k < len(c.list) && c.list[k] < i {
 		k++
 	}
 	c.list = c.list[k:]
 	if len(c.list) == 0 {
 		return len(c.s)
 	}
-	return int(c.list[0])
+	return c.list[0]
 }
