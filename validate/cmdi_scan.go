@@ -46,6 +46,17 @@ func (t triggerSet) hasAny(chars string) bool {
 	return false
 }
 
+// indexTrigger returns the index of the first byte of s that is in bits,
+// or -1.
+func indexTrigger(s string, bits triggerSet) int {
+	for i := 0; i < len(s); i++ {
+		if shellTriggerBit[s[i]]&bits != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
 // shellByteTable returns a table that is true for the bytes of chars.
 func shellByteTable(chars string) (t [256]bool) {
 	for i := 0; i < len(chars); i++ {
@@ -158,14 +169,12 @@ type positions struct {
 
 // add appends i, or marks the list as too long.
 func (p *positions) add(i int) {
-	switch p.n {
-	case -1:
-	case maxPositions:
+	if p.n < 0 || p.n == maxPositions {
 		p.n = -1
-	default:
-		p.at[p.n] = i
-		p.n++
+		return
 	}
+	p.at[p.n] = i
+	p.n++
 }
 
 // markCursor walks the bytes of a text that are in bits, in order:

@@ -91,13 +91,19 @@ func windowsVariable(s string, i int) bool {
 var systemFiles = []string{"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/hosts",
 	"/etc/sudoers", "/proc/self/", "win.ini", "boot.ini", "/.ssh/", ".bash_history"}
 
+// chainBytes are the separators that chain a command to a value.
+var chainBytes = triggersOf(";|&")
+
 // terminatedCommand scores a value whose last line is a command with an
 // argument ended by a ; or | (so whatever the value is spliced before runs
 // after it: +dir+c:\+|), and a value that starts with a command reading a
 // system file glued to a separator (cat /etc/passwd;...).
 func terminatedCommand(s string) (float64, string) {
-	t := strings.TrimRight(s, " +")
-	n := len(t)
+	n := len(s)
+	for n > 0 && (s[n-1] == ' ' || s[n-1] == '+') {
+		n--
+	}
+	t := s[:n]
 	if n > 1 && (t[n-1] == ';' || t[n-1] == '|') && strings.IndexByte(`;|&\`, t[n-2]) < 0 {
 		// Only the last line counts, so look back at most 81 bytes.
 		tail := t[max(0, n-81):]
@@ -106,7 +112,7 @@ func terminatedCommand(s string) (float64, string) {
 			return 0.8, "command line ended by separator " + t[n-1:]
 		}
 	}
-	sep := strings.IndexAny(s[:min(len(s), 80)], ";|&")
+	sep := indexTrigger(s[:min(len(s), 80)], chainBytes)
 	if sep <= 0 || s[sep-1] == ' ' || s[sep-1] == '+' || !argumentedCommand(s[:sep]) {
 		return 0, ""
 	}
