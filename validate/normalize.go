@@ -97,6 +97,8 @@ func decodePass(s string) (out string, nul bool) {
 		switch {
 		case keep && changed:
 			b.WriteString(s[i : i+n])
+		case write && r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
 		case write:
 			b.WriteRune(r)
 		}
@@ -474,7 +476,7 @@ func sqlForm(s string) string {
 		b.WriteByte(c)
 	}
 	for i := 0; i < len(s); i++ {
-		if !space || !isSpace(s[i]) {
+		if c := sqlClass[s[i]]; c == sqlPlain || c == sqlSpace && !space {
 			// Copy up to the next byte that changes at once: emitting
 			// the run byte by byte would write the same bytes.
 			if j := sqlFormNext(s, i); j > i {
@@ -526,10 +528,10 @@ func sqlForm(s string) string {
 // or len(s), like sqlFormNext(s, 0). It looks for each kind of change with
 // the vectorised byte search instead of visiting every byte.
 func sqlFormStart(s string) int {
-	start := len(s)
-	if i := strings.Index(s, "  "); i >= 0 {
-		start = i
-	}
+	// Each search stops at the best start so far; the double space, whose
+	// first byte is the most common, comes last.
+	start := delimPair(s, len(s), '/')
+	start = delimPair(s, start, '*')
 	for _, c := range []byte("\t\n\v\f\r") {
 		i := strings.IndexByte(s[:start], c)
 		if i > 0 && s[i-1] == ' ' {
@@ -539,8 +541,10 @@ func sqlFormStart(s string) int {
 			start = i
 		}
 	}
-	start = delimPair(s, start, '/')
-	return delimPair(s, start, '*')
+	if i := strings.Index(s[:min(len(s), start+1)], "  "); i >= 0 {
+		start = i
+	}
+	return start
 }
 
 // delimPair returns the index of the first c before start that a '/' or '*'
