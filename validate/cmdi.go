@@ -339,7 +339,8 @@ var constructsByKey = func() (t [256][]int) {
 	return t
 }()
 
-// keyedFragment is a text with the index of its first constructKeys byte.
+// keyedFragment is a text with its first constructKeys byte and where
+// that byte is.
 type keyedFragment struct {
 	text string
 	key  byte
@@ -357,7 +358,7 @@ func keyedFragments(texts ...string) []keyedFragment {
 }
 
 // occursAt reports whether f.text occurs in s with its key at s[i]. The
-// last bytes are compared first, which rules out most places cheaply.
+// last byte is compared first, which rules out most places cheaply.
 func (f keyedFragment) occursAt(s string, i int) bool {
 	p := i - f.at
 	end := p + len(f.text)
