@@ -63,11 +63,16 @@ type pathFacts struct {
 func countClimbs(s string) (climbs, first int) {
 	first = -1
 	for i := 0; i+2 < len(s); i++ {
-		k := strings.Index(s[i:], "..")
-		if k < 0 || i+k+2 >= len(s) {
-			break
+		if s[i] != '.' {
+			k := strings.IndexByte(s[i:], '.')
+			if k < 0 || i+k+2 >= len(s) {
+				break
+			}
+			i += k
 		}
-		i += k
+		if s[i+1] != '.' {
+			continue
+		}
 		j := i + 2
 		for j < len(s) && (s[j] == '.' || s[j] == ';') {
 			j++ // ..., ..;/
@@ -96,13 +101,16 @@ func (p *pathFacts) findTarget() string {
 		return ""
 	}
 	var buf [512]byte // enough for a climb's region, which is most
-	return firstTarget(appendPathForm(buf[:0], region))
+	if len(region) <= len(buf) {
+		return firstTarget(appendPathForm(buf[:0], region))
+	}
+	return firstTarget(pathForm(region))
 }
 
 // firstTarget returns the earliest entry of sensitiveFiles, in list order,
 // that occurs in s, or "". It visits s once instead of searching it for
 // every file name.
-func firstTarget(s []byte) string {
+func firstTarget[T string | []byte](s T) string {
 	var found uint64 // bit k: sensitiveFiles[k] occurs
 	for i := 0; i+2 < len(s); i++ {
 		m := targetBytes[0][s[i]] & targetBytes[1][s[i+1]]
