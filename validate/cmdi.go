@@ -274,7 +274,7 @@ func cmdMarkers(v *shellView) (float64, string) {
 			h.see(0.9, "JNDI lookup ${jndi:")
 		}
 	}
-	if seen.has('<') && v.follows(separatorList, '<', "!--#") {
+	if seen.has('#') && v.follows(separatorList, '<', "!--#") {
 		for _, m := range []string{"<!--#exec", "<!--#include"} {
 			if strings.Contains(s, m) {
 				h.see(0.85, "server-side include "+m)

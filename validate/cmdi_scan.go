@@ -7,7 +7,7 @@ import "strings"
 // shell constructs, markers and expansions need, the quotes shell noise is
 // made of and the last bytes of exec sinks. Most prose holds none of the
 // separators, so noting which of these occur rules out most of the work.
-const shellTriggers = ";|&\n\r`$<>\\/-{(%'\"."
+const shellTriggers = ";|&\n\r`$<>\\/-{(%'\".#"
 
 // shellTriggerBit maps each byte of shellTriggers to its own bit.
 var shellTriggerBit = func() (t [256]triggerSet) {
