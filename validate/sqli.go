@@ -412,9 +412,10 @@ scan:
 		}
 		c, e, how, kind := s[k], k+1, uncounted, byte('p')
 		switch {
-		case isAlpha(c):
-			e += lowerWordRun(s, e)
-			how, kind = wordCount(s, k, e), 'w'
+		case isAlpha(c) || c >= 0x80:
+			var plain bool
+			e, plain = wordEnd(s, k)
+			how, kind = wordCount(s, k, e, plain), 'w'
 		case sqlByteClass[c]&sqlInertPunct == 0 || c == '.' && isDigit(peekAt(s, e)):
 			how = notInert
 		}
@@ -438,7 +439,7 @@ scan:
 	return i
 }
 
-// How [sqlFacts.token] counts a token, for [inertToken].
+// How [sqlFacts.token] counts a token, for [sqlFacts.inertTokens].
 const (
 	uncounted = iota // a token only: punctuation, a one-letter word
 	proseWord
@@ -446,29 +447,29 @@ const (
 	notInert // it does more than count the token
 )
 
-// inertToken returns the token at s[k] and how [sqlFacts.token] counts it.
-func inertToken(s string, k int) (sqlTok, int) {
-	c := s[k]
-	if isAlpha(c) {
-		e := k + 1 + lowerWordRun(s, k+1)
-		return sqlTok{val: s[k:e], pos: k, kind: 'w'}, wordCount(s, k, e)
+// wordEnd returns the end of the word token that starts at s[k], as
+// [nextSQLTok] reads it: the run of lower-case letters, digits and _ is
+// read eight bytes at a time, the rest (. @ $ capitals) byte by byte.
+// plain reports that the word has no such rest.
+func wordEnd(s string, k int) (e int, plain bool) {
+	e = k + 1 + lowerWordRun(s, k+1)
+	plain = e == len(s) || sqlByteClass[s[e]]&sqlWordPart == 0
+	for e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
+		e++
 	}
-	if sqlByteClass[c]&sqlInertPunct != 0 && (c != '.' || !isDigit(peekAt(s, k+1))) {
-		return sqlTok{val: s[k : k+1], pos: k, kind: 'p'}, uncounted
-	}
-	return sqlTok{}, notInert
+	return e, plain
 }
 
-// wordCount tells how [sqlFacts.word] counts the word s[k:e] of lower-case
-// letters, digits and _.
-func wordCount(s string, k, e int) int {
-	if e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
-		return notInert // a . @ $ or capital goes on with the word
-	}
-	info := sqlWordInfo(s[k:e])
+// wordCount tells how [sqlFacts.word] counts the word s[k:e], which does
+// not start with _ @ or $; a plain word has no . @ $ or capital.
+func wordCount(s string, k, e int, plain bool) int {
+	w := s[k:e]
+	info := sqlWordInfo(w)
 	switch {
 	case info&(isDanger|isClause) != 0, info&isFunc != 0 && peekByte(s, e) == '(':
 		return notInert
+	case !plain && (dangerName(w, info) != "" || strings.Contains(w, ".e")):
+		return notInert // a dotted name (information_schema.tables), a 1.e
 	case info&isKeyword != 0:
 		return sqlWord
 	case e-k > 1:
@@ -1671,7 +1672,7 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 // the lower-cased text with comments, sql its comment-free form.
 func sqlEvasion(low, sql string) (float64, string) {
 	var h hit
-	if indexPair(low, '/', '*') >= 0 {
+	if k := indexPair(low, '/', '*'); k >= 0 {
 		glued, keyword := gluedComments(low)
 		switch {
 		case glued >= 2:
@@ -1679,7 +1680,7 @@ func sqlEvasion(low, sql string) (float64, string) {
 		case glued == 1 && keyword:
 			h.see(0.75, "comment glued to a SQL keyword")
 		}
-		if k := strings.Index(low, "/*"); k > 0 && !strings.HasPrefix(low[k:], "/*!") &&
+		if k > 0 && !strings.HasPrefix(low[k:], "/*!") &&
 			!strings.Contains(low[k:], "*/") && exprOnly(low[:k]) && len(low[:k]) <= 24 {
 			h.see(0.75, "short expression then an unclosed comment")
 		}
@@ -1687,26 +1688,36 @@ func sqlEvasion(low, sql string) (float64, string) {
 	if charCalls(sql) >= 3 {
 		h.see(0.8, "string built from character codes")
 	}
-	if k := strings.Index(sql, "::"); k > 0 && len(sql) <= 96 {
-		head, typ := sql[:k], wordAt(sql, k+2)
-		depth, spaced := 0, false
-		for i := 0; i < len(head); i++ {
-			switch head[i] {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			case ' ':
-				spaced = spaced || depth == 0
-			}
-		}
-		switch {
-		case spaced || typ == "":
-		case strings.Contains(head, "(") || typ == "int" || typ == "integer" || typ == "numeric":
-			h.see(0.75, "bare expression cast to "+typ)
-		}
+	if len(sql) <= 96 {
+		h.see(bareCast(sql))
 	}
 	return h.score, h.detail
+}
+
+// bareCast scores a ::type cast that ends a single expression (no space
+// outside parentheses before it) in the short value sql.
+func bareCast(sql string) (float64, string) {
+	k := strings.Index(sql, "::")
+	if k <= 0 {
+		return 0, ""
+	}
+	head, typ := sql[:k], wordAt(sql, k+2)
+	depth, spaced := 0, false
+	for i := 0; i < len(head); i++ {
+		switch head[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ' ':
+			spaced = spaced || depth == 0
+		}
+	}
+	if !spaced && typ != "" &&
+		(strings.Contains(head, "(") || typ == "int" || typ == "integer" || typ == "numeric") {
+		return 0.75, "bare expression cast to " + typ
+	}
+	return 0, ""
 }
 
 // charCalls counts the calls char( and chr( in s, finding them from their

@@ -15,18 +15,19 @@ const sqlWordKinds = isKeyword | isDanger | isFunc
 var sqlClauseWords = wordSet(`and or xor not select union with update insert delete
 	having where when`)
 
-// wordTableSize is a power of two about five times the number of words
-// [sqlWordInfo] holds, so that most lookups of other words end on the
-// first, empty slot.
-const wordTableSize = 1024
+// wordTableSize is a power of two about twenty times the number of words
+// [sqlWordTable] holds, so that a lookup of another word mostly ends on
+// its first, empty slot.
+const wordTableSize = 4096
 
 // wordTable is an open-addressing hash table from words to their bits. A
 // word is keyed by its length and three of its bytes, so a lookup of a
 // prose word mostly compares one number and stops.
 type wordTable struct {
 	keys  [wordTableSize]uint32 // the wordKey of each slot's word, 0 when empty
-	words [wordTableSize]string
-	bits  [wordTableSize]uint8
+	entry [wordTableSize]uint8  // the index of each slot's word in words
+	words []string
+	bits  []uint8
 }
 
 // wordKey packs the length and the first, middle and last bytes of w,
@@ -38,18 +39,21 @@ func wordKey(w string) uint32 {
 
 // wordSlot returns the first slot where the word of key k is looked for.
 func wordSlot(k uint32) uint32 {
-	return k * 0x9e3779b1 >> 22 // the top 10 bits: wordTableSize slots
+	return k * 0x9e3779b1 >> 20 // the top 12 bits: wordTableSize slots
 }
 
 // add merges bits into the entry of w.
 func (t *wordTable) add(w string, bits uint8) {
 	k := wordKey(w)
 	h := wordSlot(k)
-	for t.keys[h] != 0 && t.words[h] != w {
+	for t.keys[h] != 0 && t.words[t.entry[h]] != w {
 		h = (h + 1) % wordTableSize
 	}
-	t.keys[h], t.words[h] = k, w
-	t.bits[h] |= bits
+	if t.keys[h] == 0 {
+		t.keys[h], t.entry[h] = k, uint8(len(t.words))
+		t.words, t.bits = append(t.words, w), append(t.bits, 0)
+	}
+	t.bits[t.entry[h]] |= bits
 }
 
 // get returns the bits of w, 0 for a word the table does not hold. The key
@@ -61,8 +65,8 @@ func (t *wordTable) get(w string) uint8 {
 	}
 	k := wordKey(w)
 	for h := wordSlot(k); t.keys[h] != 0; h = (h + 1) % wordTableSize {
-		if t.keys[h] == k && (len(w) <= 3 || t.words[h] == w) {
-			return t.bits[h]
+		if e := t.entry[h]; t.keys[h] == k && (len(w) <= 3 || t.words[e] == w) {
+			return t.bits[e]
 		}
 	}
 	return 0
@@ -84,6 +88,9 @@ var sqlWordTable = func() *wordTable {
 				t.add(w, set.bit)
 			}
 		}
+	}
+	if len(t.words) > 256 {
+		panic("sqlWordTable: more words than its uint8 entries index")
 	}
 	return t
 }()
