@@ -59,7 +59,8 @@ func FuzzPrepLDAP(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
-	for _, s := range []string{"*)(uid=*))(|(uid=*", "admin)(&)", ") (|(a=b)", "x\\2a", "a)", ")(", "=*)"} {
+	for _, s := range []string{"*)(uid=*))(|(uid=*", "admin)(&)", ") (|(a=b)", "x\\2a", "a)",
+		")(", "=*)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
