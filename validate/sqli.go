@@ -35,7 +35,6 @@ const (
 	sqlNumPart                      // a word byte or .
 	sqlOpStart                      // a byte that starts an operator
 	sqlOpPart                       // a byte that continues an operator
-	sqlWordByte                     // a letter, digit or _
 	sqlInertPunct                   // punctuation that only counts as a token
 )
 
@@ -54,9 +53,6 @@ var sqlByteClass = func() (t [256]uint8) {
 		}
 		if isWordByte(b) || b == '.' {
 			t[c] |= sqlNumPart
-		}
-		if isWordByte(b) {
-			t[c] |= sqlWordByte
 		}
 		if strings.IndexByte("=<>!|&+-*/%^~:", b) >= 0 {
 			t[c] |= sqlOpStart
@@ -396,11 +392,12 @@ func sqlFeatures(s string) sqlFacts {
 }
 
 // inertTokens reads the tokens from s[i] on that [sqlFacts.token] would
-// only count: words that are no clause word, dangerous name or call and
-// have no . @ or $, and punctuation other than ( ) ; #. It returns where
-// the first other token starts (or the spaces before it), for the full
-// reading to go on. Prose is mostly made of such tokens; the counts are
-// kept in locals and stored once.
+// only count: words starting with a letter or a UTF-8 byte that are no
+// clause word, call, dangerous name or 1.e, and punctuation other than
+// ( ) ; #. It returns where the first other token starts (or the spaces
+// before it), for the full reading to go on. Prose is mostly made of such
+// tokens; the counts are kept in locals and stored once. TestInertTokens
+// checks it against the full path.
 func (f *sqlFacts) inertTokens(s string, i int, st *sqlScan) int {
 	var n, words, sqlWords int
 	last := st.prev
