@@ -444,19 +444,6 @@ const (
 	notInert // it does more than count the token
 )
 
-// wordEnd returns the end of the word token that starts at s[k], as
-// [nextSQLTok] reads it: the run of lower-case letters, digits and _ is
-// read eight bytes at a time, the rest (. @ $ capitals) byte by byte.
-// plain reports that the word has no such rest.
-func wordEnd(s string, k int) (e int, plain bool) {
-	e = k + 1 + lowerWordRun(s, k+1)
-	plain = e == len(s) || sqlByteClass[s[e]]&sqlWordPart == 0
-	for e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
-		e++
-	}
-	return e, plain
-}
-
 // wordCount tells how [sqlFacts.word] counts the word s[k:e], which does
 // not start with _ @ or $; a plain word has no . @ $ or capital.
 func wordCount(s string, k, e int, plain bool) int {

@@ -11,20 +11,26 @@ func swarIn(x uint64, lo, hi byte) uint64 {
 	return in &^ x & lanes80
 }
 
-// lowerWordRun returns how many bytes from s[i] on are lower-case letters,
-// digits or _, reading eight bytes at a time: a loop with a branch per byte
-// mispredicts at the end of every word of prose.
-func lowerWordRun(s string, i int) int {
-	n := 0
-	for ; i+n+8 <= len(s); n += 8 {
-		x := eightAt(s, i+n)
-		word := swarIn(x, 'a', 'z') | swarIn(x, '0', '9') | swarIn(x, '_', '_')
-		if other := ^word & lanes80; other != 0 {
-			return n + bits.TrailingZeros64(other)/8
+// wordEnd returns the end of the word token that starts at s[k], as
+// [nextSQLTok] reads it, and whether it is plain: lower-case letters,
+// digits and _ only after its first byte. Letters are skipped eight bytes
+// at a time (a loop with a branch per byte mispredicts at the end of every
+// word of prose), the rest is read byte by byte.
+func wordEnd(s string, k int) (e int, plain bool) {
+	for e = k + 1; e+8 <= len(s); e += 8 {
+		if other := ^swarIn(eightAt(s, e), 'a', 'z') & lanes80; other != 0 {
+			e += bits.TrailingZeros64(other) / 8
+			break
 		}
 	}
-	for i+n < len(s) && isWordByte(s[i+n]) && !isUpper(s[i+n]) {
-		n++
+	for e < len(s) && isWordByte(s[e]) && !isUpper(s[e]) {
+		e++
 	}
-	return n
+	if e == len(s) || sqlByteClass[s[e]]&sqlWordPart == 0 {
+		return e, true
+	}
+	for e < len(s) && sqlByteClass[s[e]]&sqlWordPart != 0 {
+		e++ // . @ $ and capitals
+	}
+	return e, false
 }
