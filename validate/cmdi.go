@@ -368,7 +368,25 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
 // or 0 and "". It looks only where a key occurs in v.
 func shellConstruct(v *shellView) (float64, string) {
+	if first := firstConstruct(v); first < len(shellConstructs) {
+		return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
+	}
+	return 0, ""
+}
+
+// firstConstruct returns the index of the first of [shellConstructs] in
+// v.s, or len(shellConstructs). It looks only where a key occurs, unless
+// there are too many keys for v to list.
+func firstConstruct(v *shellView) int {
 	s := v.s
+	if !v.listed(keyList) {
+		for n, f := range shellConstructs {
+			if strings.Contains(s, f.text) {
+				return n
+			}
+		}
+		return len(shellConstructs)
+	}
 	first := len(shellConstructs) // the first entry found so far
 	keys := v.cursor(keyList)
 	for i := keys.next(0); i < len(s); i = keys.next(i + 1) {
@@ -379,16 +397,16 @@ func shellConstruct(v *shellView) (float64, string) {
 			}
 		}
 	}
-	if first == len(shellConstructs) {
-		return 0, ""
-	}
-	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
+	return first
 }
 
 // follows reports whether text follows a byte c, one of those a list
 // takes, in v.s.
 func (v *shellView) follows(list int, c byte, text string) bool {
 	s := v.s
+	if !v.listed(list) {
+		return strings.Contains(s, string(c)+text)
+	}
 	at := v.cursor(list)
 	for i := at.next(0); i < len(s); i = at.next(i + 1) {
 		if s[i] == c && strings.HasPrefix(s[i+1:], text) {
@@ -399,11 +417,15 @@ func (v *shellView) follows(list int, c byte, text string) bool {
 }
 
 // sinkIndex is strings.Index(v.s, sink) for one of execSinks: it looks
-// only where a byte of sinkEnds occurs.
+// only where a byte of sinkEnds occurs, unless there are too many of them
+// for v to list.
 func (v *shellView) sinkIndex(sink string) int {
 	s, end := v.s, sink[len(sink)-1]
-	if !v.seen.has(end) {
+	switch {
+	case !v.seen.has(end):
 		return -1
+	case !v.listed(sinkEndList):
+		return strings.Index(s, sink)
 	}
 	ends := v.cursor(sinkEndList)
 	for i := ends.next(0); i < len(s); i = ends.next(i + 1) {

@@ -98,9 +98,10 @@ type shellView struct {
 // read makes v the shell view of low. s has no other bytes than low, but
 // the space that replaces $IFS.
 func (v *shellView) read(low string) {
-	var b strings.Builder // empty until the first change
-	done := 0             // low[:done] is in b
-	shift := 0            // low[i] is s[i-shift]
+	var b strings.Builder  // empty until the first change
+	done := 0              // low[:done] is in b
+	shift := 0             // low[i] is s[i-shift]
+	open := listedTriggers // the bytes of the lists that are not too long
 	for i := 0; i < len(low); i++ {
 		bit := shellTriggerBit[low[i]]
 		if bit == 0 {
@@ -112,8 +113,8 @@ func (v *shellView) read(low string) {
 			n, space = noiseAt(low, i)
 		}
 		if n == 0 {
-			if bit&listedTriggers != 0 {
-				v.mark(bit, i-shift)
+			if bit&open != 0 {
+				open = v.mark(bit, i-shift)
 			}
 			continue
 		}
@@ -137,14 +138,24 @@ func (v *shellView) read(low string) {
 	}
 }
 
-// mark notes the byte of bit at s[i] in the lists that take it.
-func (v *shellView) mark(bit triggerSet, i int) {
+// mark notes the byte of bit at s[i] in the lists that take it, and
+// returns the bytes of the lists that are not too long yet.
+func (v *shellView) mark(bit triggerSet, i int) (open triggerSet) {
 	for k, bytes := range listBytes {
+		p := &v.lists[k]
 		if bit&bytes != 0 {
-			v.lists[k].add(i)
+			p.add(i)
+		}
+		if p.n >= 0 {
+			open |= bytes
 		}
 	}
+	return open
 }
+
+// listed reports whether v lists all the bytes a list takes; when a text
+// holds too many of them, searching it is faster than walking a list.
+func (v *shellView) listed(list int) bool { return v.lists[list].n >= 0 }
 
 // cursor returns a cursor over the bytes of v.s that a list takes.
 func (v *shellView) cursor(list int) markCursor {
