@@ -953,8 +953,9 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 	if f.tautology != "" {
 		return
 	}
-	f.literalTautology(s, i)
-	if f.tautology == "" && valueLike(s[:max(0, i-4)]) {
+	afterValue := valueLike(s[:max(0, i-4)])
+	f.literalTautology(s, i, afterValue)
+	if f.tautology == "" && afterValue {
 		if op, _, ok := constComparison(s, i); ok {
 			f.tautology = "boolean operator then constant comparison " + op
 		}
@@ -963,12 +964,12 @@ func (f *sqlFacts) checkTautology(s string, i int) {
 
 // literalTautology is the token-level part of [sqlFacts.checkTautology]:
 // a literal compared with a literal, a truth value, a bare number.
-func (f *sqlFacts) literalTautology(s string, i int) {
+// afterValue reports that only a short value precedes the operator.
+func (f *sqlFacts) literalTautology(s string, i int, afterValue bool) {
 	a, j, ok := nextSQLTok(s, i)
 	if !ok {
 		return
 	}
-	afterValue := valueLike(s[:max(0, i-4)])
 	if a.kind == 'w' && (a.val == "true" || a.val == "false") && afterValue {
 		f.tautology = "always-true condition " + a.val
 		return
