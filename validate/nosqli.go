@@ -14,10 +14,9 @@ var mongoOperators = wordSet(`$ne $eq $gt $gte $lt $lte $in $nin $regex $where $
 func detectNoSQLi(in *input, c Context) (float64, string) {
 	s := in.low
 	var h hit
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' {
-			continue
-		}
+	where := false // s holds "$where", perhaps as the start of a longer word
+	for i := strings.IndexByte(s, '$'); i >= 0; i = nextByte(s, i+1, '$') {
+		where = where || strings.HasPrefix(s[i:], "$where")
 		j := i + 1
 		for j < len(s) && isAlpha(s[j]) {
 			j++
@@ -48,7 +47,7 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 	// The breakouts below count only near the start of a value or in a
 	// $where clause, so only that much text is searched.
 	head := s
-	if !strings.Contains(s, "$where") {
+	if !where {
 		head = s[:min(len(s), 64)]
 	}
 	for _, m := range []string{"'||'", "' || '", "'=='", "\"==\"", ";return true", "; return true",
@@ -60,4 +59,12 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 		}
 	}
 	return h.score, h.detail
+}
+
+// nextByte returns the index of the first c in s at or after from, or -1.
+func nextByte(s string, from int, c byte) int {
+	if k := strings.IndexByte(s[from:], c); k >= 0 {
+		return from + k
+	}
+	return -1
 }

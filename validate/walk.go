@@ -180,10 +180,10 @@ func (v *Validator) CheckHeader(name, value string) scan.Verdict {
 	switch {
 	case strings.ContainsAny(name, "\r\n\x00"):
 		r.add(v, scan.CRLF, 1, "CR, LF or NUL in a header name", name)
-	case strings.ContainsAny(value, "\r\n"):
+	case hasLineBreak(value):
 		r.add(v, scan.CRLF, 1, "CR or LF in a header value", name)
 	default:
-		if strings.ContainsAny(prepare(value).dec, "\r\n") {
+		if hasLineBreak(prepare(value).dec) {
 			r.add(v, scan.CRLF, 0.95, "encoded CR or LF in a header value", name)
 		}
 	}
