@@ -108,6 +108,36 @@ func threadCPU() time.Duration {
 	return time.Duration(ts.Nano())
 }
 
+// BenchmarkCheckProse judges 1 KiB messages of ordinary prose: the human
+// questions of the shared corpus's Dolly rows, joined and cut to 1 KiB. It
+// skips when the shared corpus is not checked out beside the repository.
+func BenchmarkCheckProse(b *testing.B) {
+	dir := sharedDataDir(b)
+	if dir == "" {
+		b.Skip("shared corpus ../shared/data/input is absent")
+	}
+	var texts []string
+	var sb strings.Builder
+	for _, r := range readCorpus(b, dir) {
+		if r.Label != "benign" || !strings.HasPrefix(r.Source, "dolly") {
+			continue
+		}
+		sb.WriteString(r.Text + " ")
+		if sb.Len() >= 1<<10 {
+			texts = append(texts, sb.String()[:1<<10])
+			sb.Reset()
+		}
+	}
+	v := mustNew(b, Config{})
+	b.SetBytes(1 << 10)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		v.Check(texts[i%len(texts)], Chat)
+		i++
+	}
+}
+
 func BenchmarkCheckAdversarial(b *testing.B) {
 	v := mustNew(b, Config{})
 	for _, n := range []int{1 << 10, 64 << 10} {
