@@ -83,9 +83,9 @@ type tally struct {
 	misses               []string
 }
 
-// evaluate runs rows through v in the chat context and groups outcomes by
-// kind (attacks) or by source (benign rows).
-func evaluate(v *Validator, rows []corpusRow) map[string]*tally {
+// evaluate runs rows through v in context c and groups outcomes by kind
+// (attacks) or by source (benign rows).
+func evaluate(v *Validator, rows []corpusRow, c Context) map[string]*tally {
 	out := map[string]*tally{}
 	get := func(k string) *tally {
 		if out[k] == nil {
@@ -94,7 +94,7 @@ func evaluate(v *Validator, rows []corpusRow) map[string]*tally {
 		return out[k]
 	}
 	for _, r := range rows {
-		vd := v.Check(r.Text, Chat)
+		vd := v.Check(r.Text, c)
 		groups := []string{r.Kind}
 		if r.Label == "benign" {
 			groups = []string{"benign", "benign:" + r.Source}
@@ -152,7 +152,7 @@ func TestSharedCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := evaluate(v, readCorpus(t, dir))
+	res := evaluate(v, readCorpus(t, dir), Chat)
 	logTable(t, res)
 	for _, k := range scan.InputKinds {
 		tl := res[string(k)]
@@ -179,6 +179,30 @@ func TestSharedCorpus(t *testing.T) {
 	if tl := res[sqlInChatName]; tl != nil && float64(tl.blocked)/float64(tl.n) > maxSQLChatFP {
 		t.Errorf("SQL in chat: false positives %.2f%% above %.0f%%",
 			100*float64(tl.blocked)/float64(tl.n), 100*maxSQLChatFP)
+	}
+}
+
+// TestSharedCorpusStrict holds the strict context (identifiers, IDs, file
+// names: any injection signal blocks) to the detection goal for every kind
+// with enough rows, chat-context gaps included. Its false positives on the
+// benign rows, which are chat text, are logged only: strict is not meant
+// for prose.
+func TestSharedCorpusStrict(t *testing.T) {
+	dir := sharedDataDir(t)
+	if dir == "" {
+		t.Skip("shared corpus ../shared/data/input (next to the repository root) is absent; " +
+			"check out the shared data beside the repository to run this test")
+	}
+	res := evaluate(mustNew(t, Config{}), readCorpus(t, dir), Strict)
+	logTable(t, res)
+	for _, k := range scan.InputKinds {
+		tl := res[string(k)]
+		if tl == nil || tl.n < minKindRows {
+			continue
+		}
+		if rate := float64(tl.blocked) / float64(tl.n); rate < goalDetection {
+			t.Errorf("%s: strict detection %.1f%% below %.0f%%", k, 100*rate, 100*goalDetection)
+		}
 	}
 }
 
