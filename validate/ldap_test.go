@@ -55,7 +55,8 @@ func refDetectLDAP(in *input, c Context) (float64, string) {
 	return h.score, h.detail
 }
 
-func FuzzPrepLDAP(f *testing.F) {
+// FuzzLDAPMatchesReference holds detectLDAP to its byte-at-a-time form.
+func FuzzLDAPMatchesReference(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}

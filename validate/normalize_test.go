@@ -163,7 +163,9 @@ func refDecodePass(s string) (out string, nul bool) {
 	return string(b), nul
 }
 
-func FuzzPrepForms(f *testing.F) {
+// FuzzFormsMatchReference holds the fast normalisation passes to their
+// byte-at-a-time forms.
+func FuzzFormsMatchReference(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}

@@ -66,7 +66,9 @@ func refFirstTarget(region string) string {
 	return ""
 }
 
-func FuzzPrepTraversal(f *testing.F) {
+// FuzzTraversalMatchesReference holds the traversal target search to its
+// byte-at-a-time form.
+func FuzzTraversalMatchesReference(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
