@@ -12,7 +12,8 @@ var shellCommands = wordSet(`id whoami uname ls cat pwd ifconfig ipconfig netsta
 	tail more less grep egrep fgrep find awk gawk sed xargs base64 base32 xxd od hexdump tar
 	gzip gunzip zip unzip bzip2 dir type net reg cmd powershell pwsh certutil bitsadmin
 	systeminfo tasklist taskkill wmic hostname vi vim ex nano ed crontab nohup time strace
-	ltrace trap perf ssh-copy-id lwp-download lwp-request gcc cc make java javac mail sendmail useradd usermod passwd shutdown reboot mount
+	ltrace trap perf ssh-copy-id lwp-download lwp-request gcc cc make java javac mail sendmail
+	useradd usermod passwd shutdown reboot mount
 	dd mkfifo mknod socat openssl tee sort uniq diff file stat which whereis locate ln
 	readlink expr printf eval exec source alias history ulimit lsof pkill killall service
 	systemctl docker kubectl ansible ansible-vault ansible-config ansible-playbook
