@@ -24,6 +24,7 @@ import (
 	"github.com/bulwarkhq/bulwark/gateway"
 	"github.com/bulwarkhq/bulwark/session"
 	"github.com/bulwarkhq/bulwark/web"
+	"github.com/redis/go-redis/v9"
 )
 
 // minKeyLen is the shortest SESSION_SECRET_KEY accepted.
@@ -101,6 +102,7 @@ func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string,
 		v, _ := lookup(cfg.Signing.KeyEnv)
 		signingKey = []byte(v)
 	}
+	redis.SetLogger(redisLog{logger})
 	srv, err := gateway.Open(cfg, gateway.Options{Secret: secret, Previous: previous, Logger: logger, Pages: pages,
 		SigningKey: signingKey})
 	if err != nil {
@@ -274,3 +276,13 @@ func (t *teeWriter) Write(p []byte) (int, error) {
 }
 
 func newPages() (http.Handler, error) { return web.Handler() }
+
+// redisLog sends go-redis's own messages (a failed dial during an outage,
+// say) to the service's log at debug level, as JSON like every other line,
+// instead of plain text on standard error. What an outage means for
+// requests is logged by the gateway itself.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis client", "detail", fmt.Sprintf(format, v...))
+}
