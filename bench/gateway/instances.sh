@@ -55,7 +55,14 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-CSRF-Token"] = "$token"
 wrk.headers["Cookie"] = "$cookie"
 LUA
-rps() { awk '/Requests\/sec/ {print $2}'; }
+# rps prints the requests per second of a wrk output on stdin, and warns on
+# stderr when any answer was not 2xx (a refused login, a rate limit...).
+rps() {
+	local out
+	out=$(cat)
+	awk '/Non-2xx/ {print "warning: " $NF " answers were not 2xx" > "/dev/stderr"}' <<<"$out"
+	awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
 echo "wrk -t1 -c$conns -d$duration per instance, $(nproc) cores, POST /api/chat with Redis"
 one=$(wrk -t1 -c"$conns" -d"$duration" -s "$work/chat.lua" http://127.0.0.1:18090/api/chat | rps)
 printf 'one instance:  %10s req/s\n' "$one"
