@@ -344,10 +344,12 @@ func startPayload(job jobMsg, p prepared) (int, string, error) {
 			return 0, "seccomp", err
 		}
 	}
-	attr := &os.ProcAttr{
+	// syscall.ForkExec, not os.StartProcess: the latter first forks a
+	// throwaway child to probe pidfd support, a process for nothing.
+	attr := &syscall.ProcAttr{
 		Dir:   WorkDir,
 		Env:   job.Env,
-		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
+		Files: []uintptr{0, 1, 2},
 		Sys: &syscall.SysProcAttr{
 			Setsid: true,
 			Credential: &syscall.Credential{
@@ -355,14 +357,14 @@ func startPayload(job jobMsg, p prepared) (int, string, error) {
 			},
 		},
 	}
-	proc, err := os.StartProcess(job.Args[0], job.Args, attr)
+	pid, err := syscall.ForkExec(job.Args[0], job.Args, attr)
 	if err != nil {
 		return 0, "start program", err
 	}
 	os.Stdin.Close()
 	os.Stdout.Close()
 	os.Stderr.Close()
-	return proc.Pid, "", nil
+	return pid, "", nil
 }
 
 func writeFiles(files []File) error {
