@@ -15,6 +15,10 @@
 //
 //	go run ./bench/load -duration 10s -conns 16
 //	go run ./bench/load -soak 10m
+//	go run ./bench/load -script-latency 100
+//
+// With -script-latency N it instead times N script runs per language from
+// one client, one after another, against the same interpreter run bare.
 //
 // Every run is bounded by -duration (or -soak) and by -max requests.
 package main
@@ -41,6 +45,7 @@ func main() {
 	flag.BoolVar(&o.scripts, "scripts", true, "include script runs (needs the sandbox: root on Linux)")
 	flag.DurationVar(&o.soak, "soak", 0, "run a soak of this length instead of the comparison")
 	flag.StringVar(&o.bin, "bulwark", "", "bulwark binary (default: go build ./cmd/bulwark)")
+	flag.IntVar(&o.latency, "script-latency", 0, "time this many script runs per language instead")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "load: error:", err)
@@ -56,6 +61,7 @@ type options struct {
 	scripts  bool
 	soak     time.Duration
 	bin      string
+	latency  int
 }
 
 func run(o options) error {
@@ -77,7 +83,11 @@ func run(o options) error {
 		return err
 	}
 	defer be.Close()
-	gw, err := startGateway(o.bin, work, "http://"+be.Addr)
+	scriptsRate := 600 // per minute: the mix's script runs stay a share of the load
+	if o.latency > 0 {
+		scriptsRate = 100000
+	}
+	gw, err := startGateway(o.bin, work, "http://"+be.Addr, scriptsRate)
 	if err != nil {
 		return err
 	}
@@ -86,6 +96,9 @@ func run(o options) error {
 		numCPU(), o.conns, be.Addr, gw.base, gw.cmd.Process.Pid)
 	if o.soak > 0 {
 		return soak(o, gw)
+	}
+	if o.latency > 0 {
+		return scriptLatency(o.latency, gw)
 	}
 	return compare(o, be.Addr, gw)
 }
@@ -179,17 +192,17 @@ rate_limits:
   per_ip: {rate: 0}
   per_session: {rate: 100000, per: 1m, burst: 1000}
   chat: {rate: 100000, per: 1m, burst: 1000}
-  scripts: {rate: 600, per: 1m, burst: 20}
+  scripts: {rate: %d, per: 1m, burst: 20}
 scripts:
   max_timeout: 2s
   max_memory_mb: 64
 `
 
 // startGateway starts bulwark serve in dir and waits for its address.
-func startGateway(bin, dir, upstream string) (*gateway, error) {
+func startGateway(bin, dir, upstream string, scriptsRate int) (*gateway, error) {
 	g := &gateway{dir: dir, tmp: filepath.Join(dir, "tmp")}
 	os.MkdirAll(g.tmp, 0o700)
-	if err := os.WriteFile(filepath.Join(dir, "bulwark.yaml"), []byte(gatewayConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "bulwark.yaml"), []byte(fmt.Sprintf(gatewayConfig, scriptsRate)), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
 	g.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--upstream", upstream,

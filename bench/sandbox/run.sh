@@ -2,8 +2,9 @@
 # Measures the sandbox's overhead side by side: the interpreter run bare,
 # under bubblewrap (a fresh sandbox), under `bulwark exec` (a fresh sandbox)
 # and through the server's warm pool, for `sh -c true` and `python3 -c pass`.
-# Prints medians and ratios over bare, then runs per second of the pool at
-# full concurrency. Run as root from anywhere:
+# Prints medians and ratios over bare, then the pool in process (poolbench,
+# with runs per second at full concurrency) and through `bulwark serve` as an
+# HTTP client sees it (bench/load -script-latency). Run as root from anywhere:
 #
 #	sh bench/sandbox/run.sh [RUNS]
 set -eu
@@ -50,3 +51,7 @@ PY
 echo
 echo "warm pool (script.Runner):"
 "$work/poolbench" -n "$runs" -python "$py"
+echo
+echo "warm pool through bulwark serve (POST /api/scripts/run, timed by the client):"
+go build -o "$work/load" ./bench/load
+"$work/load" -bulwark "$work/bulwark" -script-latency "$runs" | tail -n +2
