@@ -13,3 +13,6 @@ func DeadPool(binds []Bind) (*Pool, error) {
 	p.ready <- sb
 	return p, nil
 }
+
+// Warm is how many sandboxes wait in the pool.
+func (p *Pool) Warm() int { return len(p.ready) }

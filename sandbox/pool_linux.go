@@ -13,10 +13,15 @@ import (
 // working directory and a fresh cgroup with its own limits, and the sandbox
 // is destroyed afterwards, so nothing of one run reaches the next. When no
 // warm sandbox is ready a run starts a fresh one rather than wait.
+//
+// A run's replacement starts once the run has ended, so that on a small
+// host the refill (a whole init start) does not take CPU from the run it
+// replaces.
 type Pool struct {
 	binds  []Bind
 	limits Limits // what warm sandboxes' cgroups are given ahead of a run
 	ready  chan *sandbox
+	refill chan struct{} // one token per warm sandbox to start
 	done   chan struct{}
 	wg     sync.WaitGroup // the filler and pending teardowns
 	once   sync.Once
@@ -37,22 +42,26 @@ func NewPool(size int, binds []Bind, limits Limits) (*Pool, error) {
 		return nil, err
 	}
 	p := &Pool{binds: binds, limits: limits, ready: make(chan *sandbox, size),
-		done: make(chan struct{})}
+		refill: make(chan struct{}, size), done: make(chan struct{})}
 	p.ready <- first
+	for range size - 1 {
+		p.refill <- struct{}{}
+	}
 	p.wg.Add(1)
 	go p.fill()
 	return p, nil
 }
 
-// fill starts sandboxes while the pool has room.
-//
-// TODO: a refill competes with the runs for CPU on small hosts. Starting
-// warm inits at a lower priority and raising it at the job would need the
-// supervisor to renice every thread of the init (nice is per thread).
+// fill starts a sandbox for every refill token.
 func (p *Pool) fill() {
 	defer p.wg.Done()
 	backoff := 10 * time.Millisecond
 	for {
+		select {
+		case <-p.refill:
+		case <-p.done:
+			return
+		}
 		sb, err := start(p.binds, p.limits)
 		if err != nil {
 			// Runs still work: they start fresh sandboxes and report the
@@ -60,6 +69,7 @@ func (p *Pool) fill() {
 			select {
 			case <-time.After(backoff):
 				backoff = min(2*backoff, time.Second)
+				p.askRefill()
 				continue
 			case <-p.done:
 				return
@@ -88,9 +98,11 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 		case sb := <-p.ready:
 			if sb.alive() {
 				sb.async = p.teardown
+				defer p.askRefill()
 				return sb.run(ctx, spec)
 			}
 			_ = sb.discard() // died while waiting; the run takes another
+			p.askRefill()
 		default:
 			sb, err := start(p.binds, p.limits)
 			if err != nil {
@@ -99,6 +111,15 @@ func (p *Pool) Run(ctx context.Context, spec Spec) (Result, error) {
 			sb.async = p.teardown
 			return sb.run(ctx, spec)
 		}
+	}
+}
+
+// askRefill asks the filler for one more warm sandbox. Tokens beyond the
+// pool's size are dropped: the pool never holds more than that.
+func (p *Pool) askRefill() {
+	select {
+	case p.refill <- struct{}{}:
+	default:
 	}
 }
 

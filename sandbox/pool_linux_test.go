@@ -45,3 +45,40 @@ func TestPoolSkipsDeadSandbox(t *testing.T) {
 		t.Fatalf("run after a warm sandbox died: %v %q", err, res.Stdout)
 	}
 }
+
+// TestPoolRefillsAfterRuns checks that every sandbox a run takes is
+// replaced once the run has ended, and that the pool never holds more
+// than its size.
+func TestPoolRefillsAfterRuns(t *testing.T) {
+	needSandbox(t)
+	const size = 2
+	p, err := sandbox.NewPool(size, shBinds, sandbox.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	waitWarm := func(when string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for p.Warm() < size {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d warm sandboxes after 10s, want %d", when, p.Warm(), size)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitWarm("new pool")
+	for i := range 3 {
+		res, err := p.Run(context.Background(), sandbox.Spec{
+			Args: []string{"/bin/true"}, Limits: sandbox.Limits{CPU: time.Second},
+		})
+		if err != nil || res.Status != sandbox.StatusOK {
+			t.Fatalf("run %d: %v %v", i, err, res.Status)
+		}
+		waitWarm("after a run")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := p.Warm(); n > size {
+		t.Errorf("%d warm sandboxes, want at most %d", n, size)
+	}
+}
