@@ -3,16 +3,17 @@ package main
 import (
 	"fmt"
 	"os/exec"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/bulwarkhq/bulwark/bench/internal/paired"
 )
 
 // scriptLatency times script runs as a client sees them: one logged-in
 // client sends n POST /api/scripts/run requests per language, one after
-// another, and the same interpreter runs n times bare on this host. It
-// prints medians, fastest runs and the cost over bare, the figure the
-// sandbox's ≤ 3 ms goal for the warm pool is about.
+// another, each paired with a bare run of the same interpreter on this
+// host. It prints medians, fastest runs and the median cost over bare, the
+// figure the sandbox's ≤ 3 ms goal for the warm pool is about.
 func scriptLatency(n int, gw *gateway) error {
 	py, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
 	if err != nil {
@@ -34,7 +35,7 @@ func scriptLatency(n int, gw *gateway) error {
 	// The same request with a language the server refuses measures what
 	// HTTP and the gateway's layers cost without the sandbox.
 	refused := map[string]any{"language": "none", "code": "true"}
-	gwOnly, _, err := timedRuns(n, func() error {
+	gwOnly, err := paired.Time(n, gap, func() error { return nil }, func() error {
 		if s := send(c.hc, c.post("/api/scripts/run", refused, c.token)); s != "400" {
 			return fmt.Errorf("answer %q to an unknown language, want 400", s)
 		}
@@ -44,50 +45,29 @@ func scriptLatency(n int, gw *gateway) error {
 		return err
 	}
 	fmt.Printf("\n%d sequential runs each, from one client over HTTP\n", n)
-	fmt.Printf("HTTP and gateway alone (a refused request): median %.2f ms\n", msOf(gwOnly))
+	fmt.Printf("HTTP and gateway alone (a refused request): median %.2f ms\n",
+		paired.MS(gwOnly.Median))
 	fmt.Printf("%-8s %10s %10s %12s %10s %10s\n", "script", "bare ms", "http ms",
-		"overhead ms", "bare min", "http min")
+		"over bare", "bare min", "http min")
 	for _, k := range cases {
-		bare, bareMin, err := timedRuns(n, func() error { return exec.Command(k.bare[0], k.bare[1:]...).Run() })
-		if err != nil {
-			return fmt.Errorf("bare %s: %w", k.lang, err)
-		}
 		body := map[string]any{"language": k.lang, "code": k.code}
-		through, throughMin, err := timedRuns(n, func() error {
-			if s := send(c.hc, c.post("/api/scripts/run", body, c.token)); s != "200 ok" {
-				return fmt.Errorf("answer %q", s)
-			}
-			return nil
-		})
+		s, err := paired.Time(n, gap,
+			func() error { return exec.Command(k.bare[0], k.bare[1:]...).Run() },
+			func() error {
+				if s := send(c.hc, c.post("/api/scripts/run", body, c.token)); s != "200 ok" {
+					return fmt.Errorf("%s through the gateway: answer %q", k.lang, s)
+				}
+				return nil
+			})
 		if err != nil {
-			return fmt.Errorf("%s through the gateway: %w", k.lang, err)
+			return err
 		}
-		fmt.Printf("%-8s %10.2f %10.2f %12.2f %10.2f %10.2f\n", k.lang, msOf(bare), msOf(through),
-			msOf(through-bare), msOf(bareMin), msOf(throughMin))
+		fmt.Printf("%-8s %10.2f %10.2f %12.2f %10.2f %10.2f\n", k.lang, paired.MS(s.BaseMedian),
+			paired.MS(s.Median), paired.MS(s.Over), paired.MS(s.BaseFastest), paired.MS(s.Fastest))
 	}
 	return nil
 }
 
-// timedRuns calls f n times after a few warm-up calls and returns the
-// median and the fastest time. Calls are 20 ms apart, so that the pool
-// refills between them as it would between users' requests.
-func timedRuns(n int, f func() error) (median, fastest time.Duration, err error) {
-	for range 5 {
-		if err := f(); err != nil {
-			return 0, 0, err
-		}
-	}
-	d := make([]time.Duration, n)
-	for i := range d {
-		time.Sleep(20 * time.Millisecond)
-		start := time.Now()
-		if err := f(); err != nil {
-			return 0, 0, err
-		}
-		d[i] = time.Since(start)
-	}
-	slices.Sort(d)
-	return d[n/2], d[0], nil
-}
-
-func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// gap spaces the runs, so that the pool refills between them as it would
+// between users' requests.
+const gap = 20 * time.Millisecond

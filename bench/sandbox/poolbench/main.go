@@ -1,6 +1,7 @@
 // Command poolbench measures script runs through the server's warm pool
 // (script.Runner) against running the same interpreter bare, and the runs
-// per second the pool sustains at full concurrency.
+// per second the pool sustains at full concurrency. Bare and pool runs
+// alternate, and "over bare" is the median of each pair's difference.
 //
 //	go run ./bench/sandbox/poolbench [-n 200] [-for 10s]
 package main
@@ -12,11 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/bulwarkhq/bulwark/bench/internal/paired"
 	"github.com/bulwarkhq/bulwark/sandbox"
 	"github.com/bulwarkhq/bulwark/script"
 )
@@ -43,14 +44,14 @@ func main() {
 		{"python", "pass", []string{*python, "-c", "pass"}},
 	}
 	fmt.Printf("%-8s %10s %10s %12s %10s %10s\n", "script", "bare ms", "pool ms",
-		"overhead ms", "bare min", "pool min")
+		"over bare", "bare min", "pool min")
 	for _, c := range cases {
-		bare, bareMin := timed(*n, func() error {
-			return exec.Command(c.bare[0], c.bare[1:]...).Run()
-		})
-		pool, poolMin := timed(*n, func() error { return runOnce(r, c.lang, c.code) })
-		fmt.Printf("%-8s %10.2f %10.2f %12.2f %10.2f %10.2f\n", c.lang, ms(bare), ms(pool),
-			ms(pool-bare), ms(bareMin), ms(poolMin))
+		s, err := paired.Time(*n, 20*time.Millisecond,
+			func() error { return exec.Command(c.bare[0], c.bare[1:]...).Run() },
+			func() error { return runOnce(r, c.lang, c.code) })
+		must(err)
+		fmt.Printf("%-8s %10.2f %10.2f %12.2f %10.2f %10.2f\n", c.lang, paired.MS(s.BaseMedian),
+			paired.MS(s.Median), paired.MS(s.Over), paired.MS(s.BaseFastest), paired.MS(s.Fastest))
 	}
 	for _, c := range cases {
 		rate := throughput(r, c.lang, c.code, *dur)
@@ -64,24 +65,6 @@ func runOnce(r *script.Runner, lang, code string) error {
 		err = fmt.Errorf("status %s: %s", res.Status, res.Reason)
 	}
 	return err
-}
-
-// timed calls f n times, after a few warm-up calls, and returns the median
-// and the fastest time. Calls are spaced so that the pool can refill, as it
-// would between requests.
-func timed(n int, f func() error) (median, fastest time.Duration) {
-	for range 5 {
-		must(f())
-	}
-	d := make([]time.Duration, n)
-	for i := range d {
-		time.Sleep(20 * time.Millisecond)
-		start := time.Now()
-		must(f())
-		d[i] = time.Since(start)
-	}
-	slices.Sort(d)
-	return d[n/2], d[0]
 }
 
 // throughput runs scripts from 2×NumCPU goroutines for dur; runs refused
@@ -105,8 +88,6 @@ func throughput(r *script.Runner, lang, code string, dur time.Duration) float64 
 	wg.Wait()
 	return float64(done.Load()) / time.Since(start).Seconds()
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func must(err error) {
 	if err != nil {
