@@ -37,7 +37,8 @@ func chatText(n int) string {
 }
 
 // adversarial returns inputs of about n bytes built to be slow: long runs of
-// escapes, quotes, comment openers, climbs, tags and template delimiters.
+// escapes, quotes, comment openers, climbs, tags, template delimiters and
+// control characters.
 func adversarial(n int) map[string]string {
 	rep := func(unit string) string { return strings.Repeat(unit, n/len(unit)+1)[:n] }
 	return map[string]string{
@@ -54,6 +55,7 @@ func adversarial(n int) map[string]string {
 		"handlers":  rep("<x onx"),
 		"unions":    rep("union "),
 		"semicolon": rep(";a "),
+		"controls":  rep("or\x00"),
 	}
 }
 

@@ -16,6 +16,7 @@ var fuzzSeeds = []string{
 	`{"$ne": null}`, "; cat /etc/passwd", "1/*!50000UNION*/SELECT", "%uff0e%uff0e/",
 	"\xc0\xaf\xe0\x80\xaf\xf8\x80\x80\x80\xaf", "%%32%%65", "\x00\x01\xff", "/*/*/*",
 	"why is SELECT * FROM orders WHERE id = 5 slow?", "I don't know & you?",
+	"SELECT\x00name\x01FROM%00t",
 }
 
 func FuzzNormalize(f *testing.F) {
@@ -42,6 +43,14 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if utf8.ValidString(s) && strings.ContainsRune(in.dec, 0) {
 			t.Fatal("NUL survived normalisation")
+		}
+		if len(in.ctl) > len(s) {
+			t.Fatalf("control reading grew the text: %d > %d bytes", len(in.ctl), len(s))
+		}
+		for i := 0; i < len(in.ctl); i++ {
+			if c := in.ctl[i]; c != 0 && controlRune(rune(c)) {
+				t.Fatalf("control byte %#x in the control reading", c)
+			}
 		}
 	})
 }

@@ -25,25 +25,58 @@ type input struct {
 	layers int
 	// nul is set when the text held a NUL byte (raw or encoded).
 	nul bool
+	// ctl is the first maxControlScan bytes of raw decoded as dec is, but
+	// with every C0 control character (NUL included, raw or encoded) kept
+	// as a NUL, in lower case; "" when the text held none. It is the
+	// reading of a database that takes them for white space, as Oracle
+	// does with NUL and SQL Server with every C0 control.
+	ctl string
 }
 
 // prepare normalises text into an input.
 func prepare(text string) *input {
 	in := &input{raw: text}
 	s := text
+	var saw uint8
 	for in.layers < maxDecodePasses {
-		d, nul := decodePass(s)
-		in.nul = in.nul || nul
+		d, got := decodeWith(s, false)
+		saw |= got
 		if d == s {
 			break
 		}
 		s = d
 		in.layers++
 	}
+	in.nul = saw&sawNUL != 0
 	in.dec = s
 	in.low = asciiLower(s)
 	in.sql = sqlForm(in.low)
+	if saw&sawControl != 0 {
+		in.ctl = asciiLower(markControls(clip(text, maxControlScan)))
+	}
 	return in
+}
+
+// maxControlScan bounds the text [markControls] reads: only the SQL
+// detector uses that reading, and it stops after [maxSQLScan] bytes of the
+// decoded text, which is shorter than the raw text.
+// TODO: a text that decoding shrinks more than fourfold gets a control
+// reading shorter than maxSQLScan; measuring the decoded length first would
+// cost a pass on every text with a control character.
+const maxControlScan = 4 * maxSQLScan
+
+// markControls decodes text as [prepare] does, in at most as many passes,
+// but keeps every C0 control character as a NUL instead of dropping it.
+func markControls(text string) string {
+	s := text
+	for range maxDecodePasses {
+		d, _ := decodeWith(s, true)
+		if d == s {
+			break
+		}
+		s = d
+	}
+	return s
 }
 
 // Normalize returns text as the detectors see it after decoding and folding
@@ -59,10 +92,26 @@ func Normalize(text string) string {
 // comes back (without copying) when nothing changes. nul reports whether a
 // NUL was dropped.
 func decodePass(s string) (out string, nul bool) {
+	out, saw := decodeWith(s, false)
+	return out, saw&sawNUL != 0
+}
+
+// Bits of what [decodeWith] saw.
+const (
+	sawNUL     uint8 = 1 << iota // a NUL, raw or encoded
+	sawControl                   // a C0 control character or DEL, NUL included
+)
+
+// decodeWith is [decodePass] that reports in saw which control characters
+// it met. With mark set it writes every C0 control character (see
+// [controlRune]) as a NUL instead of dropping it, so a raw NUL stays; that
+// reading is rare and mostly far shorter than s, so its buffer grows with
+// what it holds instead of starting at the size of s.
+func decodeWith(s string, mark bool) (out string, saw uint8) {
 	// Escape introducers, NUL and non-ASCII bytes are what can change.
 	i := plainEnd(s, 0)
 	if i == len(s) {
-		return s, false
+		return s, 0
 	}
 	var b strings.Builder // the output, once the first change is known
 	changed := false
@@ -81,8 +130,15 @@ func decodePass(s string) (out string, nul bool) {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			keep = true
-		case r == 0:
-			nul = true
+		case controlRune(r):
+			saw |= sawControl
+			if r == 0 {
+				saw |= sawNUL
+			}
+			if mark {
+				keep = r == 0 && n == 1
+				r, write = 0, !keep
+			}
 		case dropRune(r):
 		default:
 			f := foldRune(r)
@@ -91,7 +147,9 @@ func decodePass(s string) (out string, nul bool) {
 		}
 		if !keep && !changed {
 			changed = true
-			b.Grow(len(s))
+			if !mark {
+				b.Grow(len(s))
+			}
 			b.WriteString(s[:i])
 		}
 		switch {
@@ -105,9 +163,9 @@ func decodePass(s string) (out string, nul bool) {
 		i += n
 	}
 	if !changed {
-		return s, nul
+		return s, saw
 	}
-	return b.String(), nul
+	return b.String(), saw
 }
 
 // plainByte reports whether c is printable ASCII (or ordinary white space)
@@ -370,7 +428,7 @@ func digitVal(c byte, base int) (int, bool) {
 // zero-width characters and soft hyphens, which change nothing for a parser
 // but split keywords for a naive matcher.
 func dropRune(r rune) bool {
-	if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\v' && r != '\f' || r == 0x7f {
+	if controlRune(r) {
 		return true
 	}
 	switch r {
@@ -378,6 +436,12 @@ func dropRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// controlRune reports whether r is a C0 control character other than white
+// space, or DEL.
+func controlRune(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\v' && r != '\f' || r == 0x7f
 }
 
 // foldRune maps full-width forms and characters that lenient decoders or

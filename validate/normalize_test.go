@@ -194,3 +194,39 @@ func FuzzFormsMatchReference(f *testing.F) {
 		}
 	})
 }
+
+func TestMarkControls(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		dec  string // the detectors' reading: controls dropped
+		ctl  string // the control reading
+	}{
+		{"none", "select a", "select a", ""},
+		{"raw nul", "a\x00b", "ab", "a\x00b"},
+		{"encoded nul", "a%00b", "ab", "a\x00b"},
+		{"twice encoded", "a%2500b", "ab", "a\x00b"},
+		{"entity", "a&#1;b", "ab", "a\x00b"},
+		{"other control and case", "A\x01B\x7fC", "ABC", "a\x00b\x00c"},
+		{"white space stays", "a\tb\x0bc", "a\tb\x0bc", ""},
+		{"zero width is no control", "a\u200bb", "ab", ""},
+		{"drop joins an escape", "%4\x001", "A", "%4\x001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := prepare(tt.text)
+			if in.dec != tt.dec || in.ctl != tt.ctl {
+				t.Errorf("prepare(%q): dec %q, ctl %q; want %q, %q", tt.text, in.dec, in.ctl, tt.dec, tt.ctl)
+			}
+		})
+	}
+}
+
+// TestMarkControlsBounded checks that the control reading stops at
+// maxControlScan bytes of a long text.
+func TestMarkControlsBounded(t *testing.T) {
+	text := strings.Repeat("a\x00", maxControlScan)
+	if in := prepare(text); len(in.ctl) != maxControlScan {
+		t.Errorf("control reading of %d bytes holds %d, want %d", len(text), len(in.ctl), maxControlScan)
+	}
+}
