@@ -224,6 +224,15 @@ func detectSQLi(in *input, c Context) (float64, string) {
 		// would need a third reading.
 		f.merge(sqlFeatures(strings.ReplaceAll(s, "\ufffd", " ")))
 	}
+	if in.ctl != "" {
+		// Read it again with control characters as spaces, as Oracle
+		// reads NUL and SQL Server every C0 control: 1\x00OR\x001=1.
+		ctl := clip(in.ctl, maxSQLScan)
+		spaced := sqlForm(strings.ReplaceAll(ctl, "\x00", " "))
+		g := sqlFeatures(spaced)
+		f.merge(g)
+		h.see(controlSpaces(ctl, spaced, g))
+	}
 	for q, n := breakoutQuote(s), 0; q >= 0 && n < 3; q, n = quoteAfter(s, q+1), n+1 {
 		// Read the rest again as the database would after the quote
 		// closed the application's string: ' or true; ... Later quotes
