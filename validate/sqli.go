@@ -1658,7 +1658,8 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 }
 
 // sqlEvasion scores what only a filter evasion writes: comments glued
-// between words in place of spaces (SELECT/**/x, DROP/*c*/t), a short
+// between words in place of spaces (SELECT/**/x, DROP/*c*/t), MySQL
+// executable comments that hold a query fragment (/*!50000union*/), a short
 // expression cut by a comment that never closes (1 /*), strings built from
 // character codes (CHAR(58)+CHAR(118)+...), and casts that make the
 // database report a value in an error (password::int) when the cast ends
@@ -1667,6 +1668,7 @@ func constComparison(s string, i int) (op string, cast, ok bool) {
 func sqlEvasion(low, sql string) (float64, string) {
 	var h hit
 	if k := indexPair(low, '/', '*'); k >= 0 {
+		h.see(executableComment(low))
 		glued, keyword := gluedComments(low)
 		switch {
 		case glued >= 2:

@@ -1,0 +1,45 @@
+package validate
+
+import "testing"
+
+func TestExecutableComment(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want bool // the comment holds a query fragment
+	}{
+		{"versioned union and select", "id=7 /*!50000UNION*/ /*!50000SELECT*/ 1,2", true},
+		{"boolean in a bare comment", "7 /*!or*/ 3>2-- -", true},
+		{"version glued to a boolean", "x' /*!12345and*/ 2>1#", true},
+		{"expression after select", "SELECT /*!40000 2/0, */ name FROM accounts", true},
+		{"parenthesis after and", "1 and /*!(2)*/>1", true},
+		{"call", "x' and /*!substr(*/version(),1,1)='5", true},
+		{"catalogue name", "0 union select 1 from /*!information_schema*/.tables", true},
+		{"server variable", "1 union select /*!@@version*/", true},
+		{"several comments, the second counts", "/*!40101 SET a=1 */ 1 /*!union*/ select 2", true},
+
+		{"question about the marker", "what does /*! mean in a mysqldump file?", false},
+		{"dump session setting", "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;", false},
+		{"dump database options",
+			"CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;", false},
+		{"dump query hint", "SELECT /*!40001 SQL_NO_CACHE */ * FROM `orders`", false},
+		{"manual example", "SELECT /*! STRAIGHT_JOIN */ col1 FROM table1,table2 WHERE a = 1", false},
+		{"dump keys", "/*!40000 ALTER TABLE `users` DISABLE KEYS */;", false},
+		{"temporary table", "CREATE /*!32302 TEMPORARY */ TABLE t (a INT);", false},
+		{"partitioning", ") ENGINE=InnoDB /*!50100 PARTITION BY RANGE (year(created)) " +
+			"(PARTITION p0 VALUES LESS THAN (2020)) */;", false},
+		{"view definition", "/*!50001 VIEW `v` AS select `t`.`a` AS `a` from `t` */;", false},
+		{"table option", "CREATE TABLE t1(a INT, KEY (a)) /*!50110 KEY_BLOCK_SIZE=1024 */;", false},
+		{"number after a prose word", "see /*!50000 1 */ in the docs", false},
+		{"version only", "1 /*!50000*/ 2", false},
+		{"unclosed at the end", "x /*!", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			score, detail := executableComment(prepare(tt.text).low)
+			if got := score >= DefaultChatThreshold; got != tt.want || (score > 0) != tt.want {
+				t.Errorf("executableComment(%q) = %.2f %q, want fired=%v", tt.text, score, detail, tt.want)
+			}
+		})
+	}
+}
