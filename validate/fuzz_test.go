@@ -16,7 +16,7 @@ var fuzzSeeds = []string{
 	`{"$ne": null}`, "; cat /etc/passwd", "1/*!50000UNION*/SELECT", "%uff0e%uff0e/",
 	"\xc0\xaf\xe0\x80\xaf\xf8\x80\x80\x80\xaf", "%%32%%65", "\x00\x01\xff", "/*/*/*",
 	"why is SELECT * FROM orders WHERE id = 5 slow?", "I don't know & you?",
-	"SELECT\x00name\x01FROM%00t", "SELECT /*!40000 2/0, */ 1",
+	"SELECT\x00name\x01FROM%00t", "0 union#x\n#y\nselect 1", "SELECT /*!40000 2/0, */ 1",
 }
 
 func FuzzNormalize(f *testing.F) {

@@ -145,6 +145,7 @@ var sqlKeywords = map[string]bool{
 	"if": true, "null": true, "all": true, "distinct": true, "as": true,
 	"values": true, "set": true, "by": true, "asc": true, "desc": true,
 	"join": true, "on": true, "except": true, "intersect": true, "binary": true,
+	"distinctrow": true,
 }
 
 // sqlDanger are functions and objects that attacks use to read data or
@@ -213,6 +214,10 @@ func detectSQLi(in *input, c Context) (float64, string) {
 			f.merge(g)
 			if f.breakout == "" {
 				f.breakout = g.breakout
+			}
+			if !g.prose() {
+				// Not a dash ending a line of prose: tried it all--\nSELECT.
+				h.see(lineCommentSpace(low))
 			}
 		}
 	}

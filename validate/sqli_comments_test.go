@@ -43,3 +43,54 @@ func TestExecutableComment(t *testing.T) {
 		})
 	}
 }
+
+func TestLineCommentSpace(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want bool // a comment glued to a keyword stands for a space
+	}{
+		{"hash after union", "(select 1) union#\ndistinctrow\vselect 2", true},
+		{"random filler", "1 AND#xYzzQ\n2=2", true},
+		{"dash filler", "8 OR--qq\n5=5", true},
+		{"carriage return", "0 union#a\r\nselect 1", true},
+		{"comment lines between", "1 union all#a\n#b c d\n  #e\nselect 2", true},
+		{"subquery next", "x union#\n(select 1)", true},
+		{"call next", "1 or#\nascii(user())>64", true},
+
+		{"c sharp", "How do I run this from C#\nSELECT * FROM users WHERE id = @id", false},
+		{"f sharp", "I know C# and F#\nselect the one I should learn", false},
+		{"hashtags", "Loving the new #union\n#select features", false},
+		{"comment after a space", "SELECT id, -- the key\nname FROM t", false},
+		{"dash comment after a space", "select a from t where x = 1 --filter\nand y = 2", false},
+		{"comment with words", "SELECT a FROM t UNION--all of them\nSELECT b FROM u", false},
+		{"glued to a name", "SELECT a FROM t--x\nWHERE b = 1", false},
+		{"prose next", "union#\nmembers meet on friday", false},
+		{"function name without a call", "union#\nleft side", false},
+		{"nothing next", "select a union#\n", false},
+		{"only comment lines next", "1 union#\n#a\n#b", false},
+		{"long filler", "1 union#" + "abcdefghijklmnopqrstuvwxyzabcdefgh" + "\nselect 2", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			score, detail := lineCommentSpace(prepare(tt.text).low)
+			if got := score >= DefaultChatThreshold; got != tt.want || (score > 0) != tt.want {
+				t.Errorf("lineCommentSpace(%q) = %.2f %q, want fired=%v", tt.text, score, detail, tt.want)
+			}
+		})
+	}
+}
+
+// TestLineCommentSpaceProse checks that the detector leaves a dash that
+// ends a line of prose alone, though the comment reading alone would
+// count it.
+func TestLineCommentSpaceProse(t *testing.T) {
+	for _, text := range []string{
+		"We tried it all--\nSELECT, UPDATE, nothing works on that table",
+		"it helps to know them all--\nselect the ones your team uses and start there",
+	} {
+		if score, detail := detectSQLi(prepare(text), Chat); score >= DefaultChatThreshold {
+			t.Errorf("detectSQLi(%q) = %.2f %q, want below %v", text, score, detail, DefaultChatThreshold)
+		}
+	}
+}
