@@ -248,6 +248,9 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	h.see(0.92, f.tautology)
 	h.see(0.85, f.stacked)
 	h.see(0.88, f.union)
+	if c == Strict {
+		h.see(0.88, f.proseUnion)
+	}
 	h.see(0.8, f.danger)
 	h.see(sqlEvasion(in.low, s))
 	if h.score > 0 {
@@ -294,8 +297,9 @@ func clip(s string, n int) string {
 // the explanation of a structure found.
 type sqlFacts struct {
 	breakout, tautology, danger, stacked, union, dense string
-	words, sqlWords, calls                             int  // prose words, SQL words, SQL calls
-	completeQuery                                      bool // worked out only when !prose()
+	proseUnion                                         string // UNION SELECT between words: strict only
+	words, sqlWords, calls                             int    // prose words, SQL words, SQL calls
+	completeQuery                                      bool   // worked out only when !prose()
 }
 
 // prose reports whether the words of the text are mostly prose, not SQL.
@@ -306,7 +310,7 @@ func (f *sqlFacts) prose() bool { return f.words >= 4 && f.words > f.sqlWords }
 func (f *sqlFacts) merge(g sqlFacts) {
 	for _, p := range []struct{ dst, src *string }{
 		{&f.tautology, &g.tautology}, {&f.danger, &g.danger},
-		{&f.stacked, &g.stacked}, {&f.union, &g.union},
+		{&f.stacked, &g.stacked}, {&f.union, &g.union}, {&f.proseUnion, &g.proseUnion},
 	} {
 		if *p.dst == "" {
 			*p.dst = *p.src
@@ -1403,7 +1407,10 @@ func bareNumber(t sqlTok) bool {
 }
 
 // checkUnion looks for UNION [ALL|DISTINCT] SELECT that follows a value
-// rather than a complete query.
+// rather than a complete query, with SQL around it: a value closed before
+// UNION ([unionBreakout]), or a select list that is SQL ([literalList],
+// [selectListSQL]). Between English words ("the students union select a
+// new president") it is only [sqlFacts.proseUnion].
 func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
 	t, k, ok := nextSQLTok(s, j)
 	if !ok && prev.kind != 'w' && exprOnly(s[:prev.pos+len(prev.val)]) {
@@ -1419,8 +1426,14 @@ func (f *sqlFacts) checkUnion(s string, j int, prev sqlTok, first bool) {
 	if !ok || t.kind != 'w' || t.val != "select" {
 		return
 	}
-	if first || valueLike(s[:prev.pos+len(prev.val)]) || literalList(s, k) {
+	lits := literalList(s, k)
+	if !lits && !first && !valueLike(s[:prev.pos+len(prev.val)]) {
+		return
+	}
+	if lits || unionBreakout(prev) || selectListSQL(s, k) {
 		f.union = "UNION SELECT after a value"
+	} else {
+		f.proseUnion = "UNION SELECT between words"
 	}
 }
 
