@@ -173,7 +173,7 @@ func tableAfterFrom(s string, i int) bool {
 	case t.kind != 'w', sqlWordInfo(t.val)&isKeyword != 0, t.val[len(t.val)-1] == '.':
 		return false // from 3 people, from all branches, from members.
 	case !plainWord(t.val):
-		return true // information_schema.tables, users_tbl, `t`
+		return true // information_schema.tables, users_tbl, t1
 	}
 	n, k, ok := nextSQLTok(s, j)
 	switch {
