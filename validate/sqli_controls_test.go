@@ -4,11 +4,7 @@ import "testing"
 
 func TestControlSpaces(t *testing.T) {
 	const signal = "control characters used as spaces between SQL words"
-	tests := []struct {
-		name string
-		text string
-		want string // the detail of the chat finding; "" for allowed
-	}{
+	tests := []chatSQLiCase{
 		{"nul between words of a query", "SELECT\x00password\x00FROM\x00accounts", signal},
 		{"encoded nul", "SELECT%00secret%00FROM%00vault", signal},
 		{"other control bytes", "SELECT\x01name\x01FROM\x01staff", signal},
@@ -24,6 +20,19 @@ func TestControlSpaces(t *testing.T) {
 		{"terminal colours", "\x1b[1mSELECT\x1b[0m name \x1b[1mFROM\x1b[0m users", ""},
 		{"trailing nul", "select name from staff\x00", ""},
 	}
+	testChatSQLi(t, tests)
+}
+
+// chatSQLiCase is a text and the detail of the SQL finding it should get in
+// the chat context, "" for allowed.
+type chatSQLiCase struct {
+	name string
+	text string
+	want string
+}
+
+func testChatSQLi(t *testing.T, tests []chatSQLiCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			score, detail := detectSQLi(prepare(tt.text), Chat)

@@ -4,11 +4,7 @@ import "testing"
 
 func TestUnionSelect(t *testing.T) {
 	const union = "UNION SELECT after a value"
-	tests := []struct {
-		name string
-		text string
-		want string // the detail of the chat finding; "" for allowed
-	}{
+	tests := []chatSQLiCase{
 		{"number, literals and a comment", "1 union select null,version()--", "short expression then a comment"},
 		{"quote and parenthesis closed", "') UNION SELECT username, password FROM users--", "quote closed then UNION"},
 		{"union all and a # comment", "x' union all select 1,2,3#", "quote closed then UNION"},
@@ -35,17 +31,7 @@ func TestUnionSelect(t *testing.T) {
 		{"german", "Der Bericht des European Union Select Committee wurde gestern veröffentlicht.", ""},
 		{"pasted query", "SELECT a FROM t UNION SELECT b FROM u", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			score, detail := detectSQLi(prepare(tt.text), Chat)
-			if score < DefaultChatThreshold {
-				score, detail = 0, ""
-			}
-			if detail != tt.want {
-				t.Errorf("detectSQLi(%q) = %.2f %q, want %q", tt.text, score, detail, tt.want)
-			}
-		})
-	}
+	testChatSQLi(t, tests)
 }
 
 // TestUnionSelectStrict checks that strict, where any injection signal
