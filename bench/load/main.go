@@ -202,7 +202,8 @@ scripts:
 func startGateway(bin, dir, upstream string, scriptsRate int) (*gateway, error) {
 	g := &gateway{dir: dir, tmp: filepath.Join(dir, "tmp")}
 	os.MkdirAll(g.tmp, 0o700)
-	if err := os.WriteFile(filepath.Join(dir, "bulwark.yaml"), []byte(fmt.Sprintf(gatewayConfig, scriptsRate)), 0o600); err != nil {
+	config := fmt.Sprintf(gatewayConfig, scriptsRate)
+	if err := os.WriteFile(filepath.Join(dir, "bulwark.yaml"), []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
 	g.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--upstream", upstream,
