@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulwarkhq/bulwark/internal/httpjson"
@@ -64,6 +65,21 @@ func (g *Gateway) newProxy(u *url.URL) *httputil.ReverseProxy {
 		},
 		Transport:    rt,
 		ErrorHandler: g.upstreamError,
+		BufferPool:   copyBuffers{},
+	}
+}
+
+// copyBuffers lends the proxy its 32 KiB copy buffers, which it would
+// otherwise allocate and clear for every answer.
+type copyBuffers struct{}
+
+var copyBufferPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+func (copyBuffers) Get() []byte { return copyBufferPool.Get().(*[32 << 10]byte)[:] }
+
+func (copyBuffers) Put(b []byte) {
+	if len(b) == 32<<10 {
+		copyBufferPool.Put((*[32 << 10]byte)(b))
 	}
 }
 

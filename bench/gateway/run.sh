@@ -51,6 +51,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-CSRF-Token"] = "$token"
 wrk.headers["Cookie"] = "$cookie"
 LUA
+# The same session and token with a body that holds no prompt field: the
+# chain of session, CSRF, limits and logging without the intent model.
+sed 's/^wrk.body = .*/wrk.body = '"'"'{"item":"book","n":1}'"'"'/' "$work/post.lua" > "$work/post-item.lua"
 
 run() { # name url [script]
 	local out
@@ -71,6 +74,9 @@ run "gateway GET" http://127.0.0.1:18080/api/items
 run "bare POST" http://127.0.0.1:18081/api/chat "$work/post.lua"
 run "plain proxy POST" http://127.0.0.1:18082/api/chat "$work/post.lua"
 run "gateway POST (csrf+layers)" http://127.0.0.1:18080/api/chat "$work/post.lua"
+run "bare POST item" http://127.0.0.1:18081/api/items "$work/post-item.lua"
+run "plain proxy POST item" http://127.0.0.1:18082/api/items "$work/post-item.lua"
+run "gateway POST item (csrf)" http://127.0.0.1:18080/api/items "$work/post-item.lua"
 awk '
 function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return v*1000; if (v ~ /s$/) return v*1e6; return v }
 { rps[NR]=$(NF-2); p50[NR]=us($(NF-1)) }
@@ -79,4 +85,6 @@ END {
 		p50[3]/p50[1], p50[3]/p50[2], rps[3]/rps[1]
 	printf "POST: p50 latency gateway/bare %.2fx, gateway/plain proxy %.2fx; throughput gateway/bare %.2fx\n",
 		p50[6]/p50[4], p50[6]/p50[5], rps[6]/rps[4]
+	printf "POST, no prompt field: p50 latency gateway/bare %.2fx, gateway/plain proxy %.2fx; throughput gateway/bare %.2fx\n",
+		p50[9]/p50[7], p50[9]/p50[8], rps[9]/rps[7]
 }' "$work/results"

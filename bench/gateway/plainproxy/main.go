@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -30,6 +31,16 @@ func main() {
 		IdleConnTimeout:     90 * time.Second,
 	}
 	p := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }, Transport: t,
-		ErrorLog: log.New(io.Discard, "", 0)} // wrk's closing connections at the end are not news
+		ErrorLog:   log.New(io.Discard, "", 0), // wrk's closing connections at the end are not news
+		BufferPool: buffers{}}                  // as the gateway's proxy does
 	log.Fatal(http.ListenAndServe(*addr, p))
 }
+
+// buffers reuses the proxy's copy buffers, as the gateway does, so that
+// the baseline differs from the gateway by its layers only.
+type buffers struct{}
+
+var pool = sync.Pool{New: func() any { return make([]byte, 32<<10) }}
+
+func (buffers) Get() []byte  { return pool.Get().([]byte) }
+func (buffers) Put(b []byte) { pool.Put(b) }
