@@ -301,7 +301,8 @@ func (g *Gateway) csrfDeny(w http.ResponseWriter, r *http.Request, err error) {
 func (g *Gateway) wafDeny(w http.ResponseWriter, r *http.Request, ruleID int, msg string) {
 	kind := fmt.Sprintf("crs-%d", ruleID)
 	g.metrics.Blocks.WithLabelValues("waf", kind, "block").Inc()
-	g.events.add(Event{Type: "block", Layer: "waf", Kind: kind, Detail: msg, Path: r.URL.Path, ReqID: info(r).id})
+	g.events.add(Event{Type: "block", Layer: "waf", Kind: kind, Detail: msg, Path: r.URL.Path,
+		ReqID: info(r).id})
 	g.log.Info("input validation failed (WAF rule)", "req_id", info(r).id, "layer", "waf", "rule_id", ruleID,
 		"detail", msg, "path", r.URL.Path, "remote_addr", r.RemoteAddr)
 	g.deny(w, r, &httpjson.Error{Status: http.StatusBadRequest, Msg: "request blocked by the WAF: " + msg,

@@ -6,7 +6,8 @@ func TestUnionSelect(t *testing.T) {
 	const union = "UNION SELECT after a value"
 	tests := []chatSQLiCase{
 		{"number, literals and a comment", "1 union select null,version()--", "short expression then a comment"},
-		{"quote and parenthesis closed", "') UNION SELECT username, password FROM users--", "quote closed then UNION"},
+		{"quote and parenthesis closed", "') UNION SELECT username, password FROM users--",
+			"quote closed then UNION"},
 		{"union all and a # comment", "x' union all select 1,2,3#", "quote closed then UNION"},
 		{"negative number", "-1 UNION SELECT 1,2,3", union},
 		{"name then columns from a table", "admin union select password from users", union},

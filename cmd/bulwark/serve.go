@@ -33,7 +33,8 @@ const minKeyLen = session.MinKeyLen
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sf := newServeFlags(stderr)
 	sf.fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bulwark serve [--addr 127.0.0.1:8080] [--upstream URL] [--users FILE] [--config FILE]")
+		fmt.Fprintln(stderr, "usage: bulwark serve [--addr 127.0.0.1:8080] [--upstream URL] "+
+			"[--users FILE] [--config FILE]")
 		sf.fs.PrintDefaults()
 	}
 	if err := sf.fs.Parse(args); err != nil {
@@ -77,7 +78,8 @@ type hinted struct {
 func (h hinted) Error() string { return h.err.Error() }
 func (h hinted) Unwrap() error { return h.err }
 
-func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
+func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string, bool),
+	stdout, stderr io.Writer) error {
 	logger, closeLog := newLogger(cfg, stderr)
 	defer closeLog()
 
@@ -103,8 +105,8 @@ func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string,
 		signingKey = []byte(v)
 	}
 	redis.SetLogger(redisLog{logger})
-	srv, err := gateway.Open(cfg, gateway.Options{Secret: secret, Previous: previous, Logger: logger, Pages: pages,
-		SigningKey: signingKey})
+	srv, err := gateway.Open(cfg, gateway.Options{Secret: secret, Previous: previous, Logger: logger,
+		Pages: pages, SigningKey: signingKey})
 	if err != nil {
 		return err
 	}
@@ -133,7 +135,8 @@ func serve(ctx context.Context, cfg gateway.Config, lookup func(string) (string,
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing in-flight requests", "timeout", time.Duration(cfg.Timeouts.Shutdown).String())
+	logger.Info("shutting down: finishing in-flight requests",
+		"timeout", time.Duration(cfg.Timeouts.Shutdown).String())
 	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.Timeouts.Shutdown))
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -157,7 +160,8 @@ func storeName(cfg gateway.Config) string {
 // sessionKeys returns SESSION_SECRET_KEY and the previous keys. Without a key,
 // production refuses to start; development generates one once and keeps it
 // in the data directory.
-func sessionKeys(cfg gateway.Config, lookup func(string) (string, bool), log *slog.Logger) ([]byte, [][]byte, error) {
+func sessionKeys(cfg gateway.Config, lookup func(string) (string, bool), log *slog.Logger) (
+	[]byte, [][]byte, error) {
 	var previous [][]byte
 	if v, ok := lookup("SESSION_SECRET_KEY_PREVIOUS"); ok {
 		for _, k := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -202,7 +206,8 @@ func sessionKeys(cfg gateway.Config, lookup func(string) (string, bool), log *sl
 		return nil, nil, hinted{fmt.Errorf("%s is readable by others (mode %v)", path, fi.Mode().Perm()),
 			"chmod 600 " + path}
 	}
-	log.Warn("using the generated development session key; set SESSION_SECRET_KEY in production", "key_file", path)
+	log.Warn("using the generated development session key; set SESSION_SECRET_KEY in production",
+		"key_file", path)
 	return b, previous, nil
 }
 
@@ -262,7 +267,8 @@ func (t *teeWriter) Write(p []byte) (int, error) {
 	}
 	if _, ferr := t.file.Write(p); ferr != nil {
 		if !t.failing || time.Since(t.lastWarn) > time.Minute {
-			fmt.Fprintf(t.primary, `{"time":%q,"level":"ERROR","msg":"log file write failed; logging to standard error only","error":%q}`+"\n",
+			fmt.Fprintf(t.primary, `{"time":%q,"level":"ERROR",`+
+				`"msg":"log file write failed; logging to standard error only","error":%q}`+"\n",
 				time.Now().Format(time.RFC3339Nano), ferr.Error())
 			t.lastWarn = time.Now()
 		}
