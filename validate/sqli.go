@@ -394,6 +394,12 @@ type sqlScan struct {
 
 // sqlFeatures tokenizes s once and collects [sqlFacts].
 func sqlFeatures(s string) sqlFacts {
+	f, _ := scanSQL(s)
+	return f
+}
+
+// scanSQL is [sqlFeatures] that also returns the scan's final state.
+func scanSQL(s string) (sqlFacts, sqlScan) {
 	var f sqlFacts
 	st := sqlScan{first: true}
 	for i := 0; ; {
@@ -406,7 +412,7 @@ func sqlFeatures(s string) sqlFacts {
 		i = j
 	}
 	f.finish(s, &st)
-	return f
+	return f, st
 }
 
 // inertTokens reads the tokens from s[i] on that [sqlFacts.token] would

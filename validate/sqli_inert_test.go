@@ -22,34 +22,14 @@ func sqlFeaturesFull(s string) (sqlFacts, sqlScan) {
 	return f, st
 }
 
-// sqlFeaturesScan is sqlFeatures, also returning the scan state.
-func sqlFeaturesScan(s string) (sqlFacts, sqlScan) {
-	var f sqlFacts
-	st := sqlScan{first: true}
-	for i := 0; ; {
-		i = f.inertTokens(s, i, &st)
-		t, j, ok := nextSQLTok(s, i)
-		if !ok {
-			break
-		}
-		f.token(s, t, j, &st)
-		i = j
-	}
-	f.finish(s, &st)
-	return f, st
-}
-
 // checkInert fails when the inert-token loop reads s differently from the
 // full token path.
 func checkInert(t *testing.T, s string) {
 	t.Helper()
-	f, st := sqlFeaturesScan(s)
+	f, st := scanSQL(s)
 	g, gt := sqlFeaturesFull(s)
 	if f != g || st != gt {
 		t.Fatalf("%q: inert loop %+v %+v, full path %+v %+v", s, f, st, g, gt)
-	}
-	if h := sqlFeatures(s); h != f {
-		t.Fatalf("%q: sqlFeatures %+v, its scan %+v", s, h, f)
 	}
 }
 
