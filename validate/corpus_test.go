@@ -137,15 +137,11 @@ const (
 // detectionFloor holds, for the kinds still below goalDetection, the rate
 // they reached: falling under it fails the test, so nothing regresses,
 // while the gap to the goal is logged on every run.
-// TODO: sqli (96.99%, one row short) and cmdi are below the 97% goal. The
-// sqli misses are rule-set fragments with no structure to score (IS NULL,
-// <=>, schema_name, execute <name>), complete statements that chat lets
-// through as pasted SQL, JSON objects whose key is the payload, JavaScript
-// timing payloads, rows that start with a # comment, and one-off encodings
-// (backslashed numbers \%0=\-1AND\*1=\/1, MySQL's \N for NULL inside a
-// quoted phrase); cmdi's are bare commands with no separator. Chat must let
-// those through; see docs/validate.md.
-var detectionFloor = map[scan.Kind]float64{scan.SQLi: 0.969, scan.CmdI: 0.923}
+// TODO: cmdi is below the 97% goal in chat. Its misses are CRS vectors
+// with no separator: bare command lines (pip3 install something, ansible
+// all -m ping), one-word messages (visudo, QUIT) and prose (Mount Airy
+// basketball coach...). Chat must let those through; see docs/validate.md.
+var detectionFloor = map[scan.Kind]float64{scan.CmdI: 0.923}
 
 func TestSharedCorpus(t *testing.T) {
 	dir := sharedDataDir(t)

@@ -224,10 +224,15 @@ func detectSQLi(in *input, c Context) (float64, string) {
 	if strings.Contains(s, "\ufffd") {
 		// A decoder left U+FFFD for bytes it could not read; a filter
 		// sees one word where the database sees separated ones.
-		// TODO: U+FFFD inside words (S\ufffdE\ufffdL\ufffdE\ufffdC\ufffdT) is
-		// read as a space too, not dropped; telling filler from a separator
-		// would need a third reading.
 		f.merge(sqlFeatures(strings.ReplaceAll(s, "\ufffd", " ")))
+		// Filler inside the words themselves (S\ufffdE\ufffdL\ufffdE\ufffdC\ufffdT)
+		// hides keywords from a filter that reads U+FFFD as a letter.
+		switch n := splitKeywords(s); {
+		case n >= 2:
+			h.see(0.8, "SQL keywords split by undecodable bytes")
+		case n == 1:
+			h.see(0.75, "a SQL keyword split by an undecodable byte")
+		}
 	}
 	if in.ctl != "" {
 		// Read it again with control characters as spaces, as Oracle
@@ -1862,4 +1867,36 @@ func sciNotationTrick(s string) string {
 		k = e + n
 	}
 	return ""
+}
+
+// splitKeywords counts the words of s that hold U+FFFD and that are SQL
+// keywords of four letters or more once it is dropped (u\ufffdnion).
+func splitKeywords(s string) int {
+	const fffd = "\ufffd"
+	var buf [16]byte
+	n := 0
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) && !strings.HasPrefix(s[i:], fffd) {
+			i++
+			continue
+		}
+		w, split := buf[:0], false
+		for i < len(s) {
+			if strings.HasPrefix(s[i:], fffd) {
+				i, split = i+len(fffd), true
+				continue
+			}
+			if !isWordByte(s[i]) {
+				break
+			}
+			if len(w) < len(buf) {
+				w = append(w, s[i])
+			}
+			i++
+		}
+		if split && len(w) >= 4 && len(w) < len(buf) && sqlKeywords[string(w)] {
+			n++
+		}
+	}
+	return n
 }

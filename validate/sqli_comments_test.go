@@ -94,3 +94,21 @@ func TestLineCommentSpaceProse(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitKeywords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"s\ufffde\ufffdl\ufffde\ufffdc\ufffdt 1 u\ufffdnion sel\ufffdect 2", 3},
+		{"caf\ufffd select menu", 0},     // U+FFFD after a word that is no keyword
+		{"\ufffd\ufffd\ufffd", 0},        // filler alone
+		{"o\ufffdr 1=1", 0},              // too short to be told from noise
+		{"u\ufffdnion", 1},               // at the end of the text
+		{"sel\ufffdectselectselectx", 0}, // longer than any keyword
+	} {
+		if got := splitKeywords(tc.in); got != tc.want {
+			t.Errorf("splitKeywords(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
