@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -186,4 +189,103 @@ func FuzzParseKeyed(f *testing.F) {
 			t.Errorf("found key %q absent from the input", key)
 		}
 	})
+}
+
+// TestCgroupV2Kernel drives a run's cgroup on the host's real unified
+// hierarchy, which needs no controller for this: a process born into it
+// with CLONE_INTO_CGROUP, its children with it, CPU time from cpu.stat,
+// cgroup.kill, and the removal. Limits need the memory and pids
+// controllers, which TestPrepareCgroupsV2 covers on a fake file system.
+func TestCgroupV2Kernel(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create cgroups")
+	}
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mnt := parseMountinfo(b).v2
+	if mnt == "" {
+		t.Skip("no cgroup2 file system is mounted")
+	}
+	b, err = os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, _ := parseSelfCgroup(b)
+	parent := parentDir(mnt, own, fmt.Sprintf("bulwark-v2-test-%d", os.Getpid()))
+	if err := os.Mkdir(parent, 0o700); err != nil {
+		t.Skipf("cannot create a cgroup on the unified hierarchy %s: %v", mnt, err)
+	}
+	t.Cleanup(func() {
+		if err := rmdirRetry(parent); err != nil {
+			t.Errorf("remove parent cgroup: %v", err)
+		}
+	})
+	rc, err := (&cgroups{v2: parent}).create("run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := rc.openDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+
+	// A shell that spins in a child of its own and waits.
+	cmd := exec.Command("sh", "-c", "while :; do :; done & wait")
+	cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(fd.Fd())}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	killed := false
+	defer func() {
+		if !killed {
+			_ = cmd.Process.Kill()
+			_ = rc.kill()
+			<-done
+			_ = rc.remove()
+		}
+	}()
+
+	own2, _ := parseSelfCgroup([]byte(read(t, fmt.Sprintf("/proc/%d/cgroup", cmd.Process.Pid))))
+	if want := strings.TrimPrefix(rc.v2, mnt); own2 != want {
+		t.Fatalf("the shell was born in cgroup %q, want %q", own2, want)
+	}
+	var pids []int
+	var used time.Duration
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		pids, _ = readPids(filepath.Join(rc.v2, "cgroup.procs"))
+		used, _ = rc.cpu()
+		if len(pids) == 2 && used >= 20*time.Millisecond {
+			break
+		}
+	}
+	if len(pids) != 2 || used < 20*time.Millisecond {
+		t.Fatalf("after 5 s the cgroup holds %v and has used %v of CPU, want the shell and its child and 20ms", pids, used)
+	}
+
+	if err := rc.kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed = true
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("the shell ended with %v, want killed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the shell outlived cgroup.kill")
+	}
+	if left, _ := readPids(filepath.Join(rc.v2, "cgroup.procs")); len(left) != 0 {
+		t.Errorf("processes %v left after kill", left)
+	}
+	if err := rc.remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rc.v2); !os.IsNotExist(err) {
+		t.Errorf("the run's cgroup is still there: %v", err)
+	}
 }
