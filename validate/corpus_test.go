@@ -258,3 +258,62 @@ func TestOwnCorpus(t *testing.T) {
 		})
 	}
 }
+
+// chatCorpusFloor holds, per split of testdata/chat, the share of attacks
+// blocked and of benign rows blocked that the chat context reached: less
+// detection or more false positives fails the test.
+// TODO: far from the shared corpus's figures. Attacks inside a sentence
+// and code talk in markdown (inline code in other scripts than Latin, JSX
+// handlers, pipes into xargs) are what the detectors miss and block.
+var chatCorpusFloor = map[string]struct{ detection, falsePositives float64 }{
+	"dev":     {0.843, 0.0893},
+	"heldout": {0.835, 0.0749},
+}
+
+// TestChatCorpus measures the chat context on the corpus in testdata/chat,
+// written for bulwark in many languages and styles (see its README).
+func TestChatCorpus(t *testing.T) {
+	v := mustNew(t, Config{})
+	for _, split := range []string{"dev", "heldout"} {
+		t.Run(split, func(t *testing.T) {
+			var rows []corpusRow
+			for _, r := range readCorpus(t, filepath.Join("testdata", "chat")) {
+				if strings.HasPrefix(r.ID, "g-") && splitOf(r.ID) == split {
+					rows = append(rows, r)
+				}
+			}
+			res := evaluate(v, rows, Chat)
+			var attacks, caught int
+			for _, k := range scan.InputKinds {
+				if tl := res[string(k)]; tl != nil {
+					attacks, caught = attacks+tl.n, caught+tl.blocked
+				}
+			}
+			benign := res["benign"]
+			if attacks == 0 || benign == nil {
+				t.Fatalf("split %s has %d attacks and no benign rows", split, attacks)
+			}
+			logTable(t, res)
+			det := float64(caught) / float64(attacks)
+			fp := float64(benign.blocked) / float64(benign.n)
+			t.Logf("%s: detection %.1f%% (%d of %d), false positives %.2f%% (%d of %d)",
+				split, 100*det, caught, attacks, 100*fp, benign.blocked, benign.n)
+			floor := chatCorpusFloor[split]
+			if det < floor.detection {
+				t.Errorf("detection %.1f%% below the %.1f%% reached before", 100*det, 100*floor.detection)
+			}
+			if fp > floor.falsePositives {
+				t.Errorf("false positives %.2f%% above the %.2f%% reached before", 100*fp, 100*floor.falsePositives)
+			}
+		})
+	}
+}
+
+// splitOf names the half of testdata/chat a row id falls in: dev for an
+// even last hex digit, heldout for an odd one.
+func splitOf(id string) string {
+	if strings.IndexByte("02468ace", id[len(id)-1]) >= 0 {
+		return "dev"
+	}
+	return "heldout"
+}
