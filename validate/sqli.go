@@ -86,6 +86,8 @@ func nextSQLTok(s string, i int) (t sqlTok, j int, ok bool) {
 		}
 		if numberSuffix(s, j) {
 			j++ // 1fUNION: an Oracle float suffix, then the keyword
+		} else if e := exponentThenKeyword(s, j); e > 0 {
+			j += e
 		} else if !gluedKeyword(s, j) {
 			for j < len(s) && sqlByteClass[s[j]]&sqlNumPart != 0 {
 				j++
@@ -250,13 +252,20 @@ func detectSQLi(in *input, c Context) (float64, string) {
 		f.merge(sqlFeatures(s[q+1:]))
 	}
 	h.see(0.9, f.breakout)
+	h.see(embeddedBreakout(s))
 	h.see(0.92, f.tautology)
 	h.see(0.85, f.stacked)
 	h.see(0.88, f.union)
 	if c == Strict {
 		h.see(0.88, f.proseUnion)
 	}
-	h.see(0.8, f.danger)
+	if f.danger != "" && f.dangerNamed && f.prose() && c == Chat {
+		// A question about xp_cmdshell or information_schema names it
+		// in a sentence; a payload calls it or sits in a query.
+		h.see(0.5, f.danger+", named in prose")
+	} else {
+		h.see(0.8, f.danger)
+	}
 	h.see(sqlEvasion(in.low, s))
 	if h.score > 0 {
 		return h.score, h.detail
@@ -303,6 +312,7 @@ func clip(s string, n int) string {
 type sqlFacts struct {
 	breakout, tautology, danger, stacked, union, dense string
 	proseUnion                                         string // UNION SELECT between words: strict only
+	dangerNamed                                        bool   // danger is a name, not a call
 	words, sqlWords, calls                             int    // prose words, SQL words, SQL calls
 	completeQuery                                      bool   // worked out only when !prose()
 }
@@ -576,6 +586,7 @@ func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
 	if f.danger == "" {
 		if d := dangerName(t.val, info); d != "" && (!dangerNeedsCall[d] || peekByte(s, j) == '(') {
 			f.danger = "SQL " + d + " reached from input"
+			f.dangerNamed = peekByte(s, j) != '('
 		}
 	}
 	if info&isClause != 0 {
@@ -730,6 +741,18 @@ func endsDangling(kind byte, val string) bool {
 		val == "select" || val == "union")
 }
 
+// stringArgument reports whether the quote at s[i] opens a string that
+// closes again before a comma or a closing parenthesis: an argument of a
+// call, not a breakout.
+func stringArgument(s string, i int) bool {
+	end := strings.IndexByte(s[i+1:], s[i])
+	if end < 0 {
+		return false
+	}
+	k := skipSpace(s, i+2+end)
+	return k < len(s) && (s[k] == ',' || s[k] == ')')
+}
+
 // quoteBalance reports whether single and double quotes pair up, not
 // counting apostrophes between letters (don't, O'Brien).
 func quoteBalance(s string) bool {
@@ -762,6 +785,9 @@ func (f *sqlFacts) checkQuoteBreakout(s string) {
 		}
 		if !valueLike(s[:i]) || c == '"' && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && s[i+1] != c {
 			return // a sentence, or an inch mark (15")
+		}
+		if i > 0 && s[i-1] == '(' && stringArgument(s, i) {
+			return // code that passes a query: read_sql("SELECT …", conn)
 		}
 		if i == 0 && strings.Count(s, s[:1])%2 == 0 && !strings.ContainsAny(s, "#;=") &&
 			!strings.Contains(s, "--") && !quotedOperator(s) {

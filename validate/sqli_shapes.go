@@ -9,6 +9,26 @@ func numberSuffix(s string, j int) bool {
 	return j < len(s) && (s[j] == 'f' || s[j] == 'd') && gluedKeyword(s, j+1)
 }
 
+// exponentThenKeyword returns the length of the exponent of a number at
+// s[j] that a keyword follows glued (1e0union: MySQL reads 1e0 UNION), or 0.
+func exponentThenKeyword(s string, j int) int {
+	if j >= len(s) || s[j] != 'e' {
+		return 0
+	}
+	k := j + 1
+	if k < len(s) && (s[k] == '+' || s[k] == '-') {
+		k++
+	}
+	d := k
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if k == d || !gluedKeyword(s, k) {
+		return 0
+	}
+	return k - j
+}
+
 // odbcEscape reports whether the text after a { at s[i] is an ODBC escape
 // that MySQL evaluates, {if length((select ...: a name and then a call or
 // a parenthesis.
