@@ -21,8 +21,13 @@ const (
 func embeddedBreakout(s string) (float64, string) {
 	var seen [3]int // quotes of each kind so far, apostrophes left out
 	for i, n := 0, 0; i < len(s) && n < maxEmbeddedQuotes; i++ {
+		next := strings.IndexAny(s[i:], "'\"`")
+		if next < 0 {
+			break
+		}
+		i += next
 		k := strings.IndexByte("'\"`", s[i])
-		if k < 0 || apostrophe(s, i) {
+		if apostrophe(s, i) {
 			continue
 		}
 		seen[k]++
