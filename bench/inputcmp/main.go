@@ -3,7 +3,9 @@
 // paranoia levels 1 and 2, and prints detection per kind, false positives
 // and time per input side by side.
 //
-// It lives in its own module so bulwark itself does not depend on Coraza.
+// It lives in its own module, as the comparisons under bench/ do, so that
+// the comparison's code and its CRS set-up stay out of the product's module
+// (which links Coraza only for the optional --waf crs).
 //
 //	cd bench/inputcmp && go run . [-data DIR] [-sample N]
 package main
