@@ -161,15 +161,21 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 	if lead {
 		leadCmd = commandAt(s, start)
 	}
+	code := newShownCode(s)
 	seps := v.cursor(separatorList)
 	for i := seps.next(0); i < len(s); i = seps.next(i + 1) {
 		ch := s[i]
+		// Code shown in a sentence caps what is found in it.
+		limit := 1.0
+		if code.at(i) {
+			limit = shownCodeScore
+		}
 		switch ch {
 		case '\\':
 			// A written-out \n used as a separator: ;id\n or \nid|.
 			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
-				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
-					h.see(0.85, "escaped newline then command "+cmd)
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(min(0.85, limit)) {
+					h.see(min(0.85, limit), "escaped newline then command "+cmd)
 				}
 			}
 		case ';', '|', '&', '\n', '\r':
@@ -215,20 +221,25 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				} else if strong {
 					score = 0.8
 				}
+				score = min(score, limit)
 				if h.beats(score) {
 					h.see(score, "separator "+string(ch)+" then command "+cmd)
 				}
 			}
 			i = j - 1
 		case '`':
+			if code.opens(i) {
+				continue // the delimiter of a code span, not a substitution
+			}
 			if i == start && wholeSubstitution(s, i) && h.beats(0.85) {
 				h.see(0.85, "value is a backtick substitution")
 			}
 			if cmd := commandAt(s, i+1); cmd != "" {
 				score := 0.55
-				if (valueLike(s[:i]) || in.layers > 0) && !markdownCode(s, i) {
+				if valueLike(s[:i]) || in.layers > 0 {
 					score = 0.9
 				}
+				score = min(score, limit)
 				if h.beats(score) {
 					h.see(score, "backtick substitution of "+cmd)
 				}
@@ -239,15 +250,16 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				if valueLike(s[:i]) || in.layers > 0 {
 					score = 0.85
 				}
+				score = min(score, limit)
 				if cmd := commandAt(s, i+2); cmd != "" && h.beats(score) {
 					h.see(score, "command substitution of "+cmd)
 				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
-					h.see(0.75, "arithmetic or nested substitution")
+					h.see(min(0.75, limit), "arithmetic or nested substitution")
 				}
 			}
 		case '<', '>':
 			if i+1 < len(s) && s[i+1] == '(' && commandAt(s, i+2) != "" {
-				h.see(0.85, "process substitution")
+				h.see(min(0.85, limit), "process substitution")
 			}
 		}
 	}
@@ -310,16 +322,79 @@ func cmdMarkers(v *shellView) (float64, string) {
 	return h.score, h.detail
 }
 
-// cmdForLoop reports whether s holds a cmd.exe FOR loop: for, then do and
-// a %variable or a /f option after it.
+// cmdForLoop reports whether s holds a cmd.exe FOR loop: for, maybe
+// options (/f "delims="), a %variable, in and a parenthesised set, then do
+// (for %i in (a,b) do cmd). A template's {% for x in y %} has no
+// %variable after its for.
 func cmdForLoop(s string) bool {
-	k := strings.Index(s, "for ")
-	if k < 0 {
+	for k := strings.Index(s, "for "); k >= 0; {
+		if forLoopAt(s, k+len("for ")) {
+			return true
+		}
+		n := strings.Index(s[k+1:], "for ")
+		if n < 0 {
+			break
+		}
+		k += 1 + n
+	}
+	return false
+}
+
+// forLoopAt reports whether a FOR loop's options, %variable, in (set) and
+// do follow s[i], within a bounded stretch of text.
+func forLoopAt(s string, i int) bool {
+	i = forOptionsEnd(s, i)
+	if i >= len(s) || s[i] != '%' {
 		return false
 	}
-	t := s[k:]
-	return (strings.IndexByte(t, '%') >= 0 || strings.Contains(t, "/f ")) &&
-		(strings.Contains(t, " do ") || strings.Contains(t, ")do"))
+	j := i + 1
+	if j < len(s) && s[j] == '%' {
+		j++
+	}
+	v := j
+	for j < len(s) && j-v < 16 && !isSpace(s[j]) {
+		j++
+	}
+	j = skipSpace(s, j)
+	if j == v || !strings.HasPrefix(s[j:], "in") {
+		return false
+	}
+	j = skipSpace(s, j+2)
+	if j >= len(s) || s[j] != '(' {
+		return false
+	}
+	body := s[j:min(len(s), j+256)]
+	return strings.Contains(body, " do ") || strings.Contains(body, ")do")
+}
+
+// forOptionsEnd returns the index after the options of a FOR loop that
+// start at s[i] (/d, /l, /r path, /f "tokens=1-3", with \" for a quote in
+// an escaped value), at most three of them, and the spaces after them.
+func forOptionsEnd(s string, i int) int {
+	for n := 0; n < 3; n++ {
+		i = skipSpace(s, i)
+		if i+2 >= len(s) || s[i] != '/' || !isAlpha(s[i+1]) || !isSpace(s[i+2]) {
+			return i
+		}
+		opt := s[i+1]
+		i = skipSpace(s, i+2)
+		if i < len(s) && s[i] == '\\' {
+			i++
+		}
+		switch {
+		case i < len(s) && s[i] == '"':
+			end := strings.IndexByte(s[i+1:min(len(s), i+65)], '"')
+			if end < 0 {
+				return i
+			}
+			i += end + 2
+		case opt == 'r' && i < len(s) && s[i] != '%':
+			for i < len(s) && !isSpace(s[i]) {
+				i++ // the folder /r walks
+			}
+		}
+	}
+	return skipSpace(s, i)
 }
 
 // shellConstructs are fragments of reverse shells and shell invocations,
@@ -762,16 +837,4 @@ func wholeSubstitution(s string, i int) bool {
 	inner, after := s[i+1:i+1+k], i+2+k
 	return strings.Contains(inner, " ") && (after == len(s) || s[after] == '`') &&
 		anyCommandAt(inner, 0) != ""
-}
-
-// markdownCode reports whether the backtick at s[i] opens inline code in a
-// sentence: it closes within the line and a word follows ("`ls -la` prints
-// hidden files").
-func markdownCode(s string, i int) bool {
-	k := strings.IndexByte(s[i+1:], '`')
-	if k <= 0 || strings.IndexByte(s[i+1:i+1+k], '\n') >= 0 {
-		return false
-	}
-	j := i + 2 + k
-	return j+1 < len(s) && s[j] == ' ' && isAlpha(s[j+1])
 }

@@ -1,5 +1,7 @@
 package validate
 
+import "strings"
+
 // codeRegion is a piece of markdown code in a text: an inline code span
 // (`ls -la`) or a fenced block (```bash ... ```). s[start:end] is the whole
 // region with its delimiters, s[body:bodyEnd] the code alone.
@@ -162,6 +164,12 @@ func closesFence(line string, ch byte, n int) bool {
 func (r codeRegion) setOff(s string) bool {
 	if r.fenced {
 		return true
+	}
+	if r.start > 0 && s[r.start-1] == ':' {
+		// After a colon (run this:`...`, or a CJK full-width colon
+		// folded to ASCII) only a command line with arguments is shown;
+		// a single word is glued to a key (host:`id`).
+		return strings.IndexByte(s[r.body:r.bodyEnd], ' ') >= 0 && closerSetOff(s, r.end)
 	}
 	return (r.start == 0 || openerSetOff(s[r.start-1])) && closerSetOff(s, r.end)
 }

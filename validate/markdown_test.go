@@ -20,6 +20,8 @@ func TestCodeCursor(t *testing.T) {
 		{"chinese colon before", "这个命令安全吗：`find . -exec rm {} \\;` 想", "find", true, false, true},
 		{"glued to a word", "host web01`whoami`.corp", "whoami", true, false, false},
 		{"glued after =", "name=`id` please", "id`", true, false, false},
+		{"colon before a command line", "run this:`ls -la` 然后", "ls", true, false, true},
+		{"colon before a word", "host:`id` ok", "id", true, false, false},
 		{"full stop after", "run `make clean`.", "make", true, false, true},
 		{"unclosed tick", "it's a ` tick | pipe", "| pipe", false, false, false},
 		{"double ticks", "use ``a ` b`` here", " b``", true, false, true},
