@@ -314,9 +314,14 @@ func cmdMarkers(v *shellView) (float64, string) {
 			continue
 		}
 		// The sink says a command follows, so everyday words count too:
-		// system('echo ...').
-		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
-			h.see(0.85, f+" of "+cmd)
+		// system('echo ...'). Code that builds the command from a
+		// literal and a variable is shown, not run.
+		score := 0.85
+		if concatenatedLiteral(s, k+len(f)) {
+			score = shownCodeScore
+		}
+		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(score) {
+			h.see(score, f+" of "+cmd)
 		}
 	}
 	return h.score, h.detail
@@ -401,7 +406,11 @@ func forOptionsEnd(s string, i int) int {
 // in the order they are reported.
 var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh",
 	" -e bash", "bash -i", "sh -i", "sh -c", "bash -c", "${ifs}", "$ifs", "$cmd", "{cmd}",
-	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash")
+	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash", "| bash")
+
+// firstPipeToShell is the index of the first of the pipes to a shell that
+// end shellConstructs.
+const firstPipeToShell = 18
 
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
@@ -444,10 +453,21 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
 // or 0 and "". It looks only where a key occurs in v.
 func shellConstruct(v *shellView) (float64, string) {
-	if first := firstConstruct(v); first < len(shellConstructs) {
-		return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
+	first := firstConstruct(v)
+	if first >= len(shellConstructs) {
+		return 0, ""
 	}
-	return 0, ""
+	if first >= firstPipeToShell {
+		// The pipes to a shell are listed last: no other construct is
+		// in s.
+		switch found, asked := pipesToShell(v.s); {
+		case !found:
+			return 0, "" // | sha256sum, |shellcheck
+		case asked:
+			return shownCodeScore, "installer piped to a shell, asked about"
+		}
+	}
+	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
 }
 
 // firstConstruct returns the index of the first of [shellConstructs] in
@@ -601,9 +621,26 @@ func inWordNoise(s string, i int) int {
 
 // valueStart reports whether prefix ends where a quoted value or a field
 // value begins ("x": ", key=), so what follows is a value of its own.
+// A quote that closes an argument quoted within the line (-name '*.py')
+// ends a word of a command line shown, not a value.
 func valueStart(prefix string) bool {
 	p := strings.TrimRight(prefix, " ")
-	return p != "" && strings.IndexByte("\"'=:", p[len(p)-1]) >= 0
+	return p != "" && strings.IndexByte("\"'=:", p[len(p)-1]) >= 0 && !quotedArgument(p)
+}
+
+// quotedArgument reports whether p ends with a quote that closes an
+// argument opened after a space in the same line, at most 64 bytes back.
+func quotedArgument(p string) bool {
+	q, end := p[len(p)-1], len(p)-1
+	if q != '\'' && q != '"' {
+		return false
+	}
+	for k := end - 1; k >= 0 && end-k <= 64 && p[k] != '\n'; k-- {
+		if p[k] == q {
+			return k > 0 && p[k-1] == ' ' && k < end-1
+		}
+	}
+	return false
 }
 
 // plainCommand reports whether text starts with cmd written plainly,

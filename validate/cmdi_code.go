@@ -101,3 +101,79 @@ func inTemplateTag(s string, i int) bool {
 	}
 	return false
 }
+
+// concatenatedLiteral reports whether s[i:] (maybe after a call's name
+// and parenthesis) is a quoted literal of at
+// most 128 bytes that reaches no secret file, followed by a
+// concatenation (+, . or %): the argument of an exec sink in code that
+// builds a command ('ping -c 1 ' + host), which someone shows to ask
+// about it.
+func concatenatedLiteral(s string, i int) bool {
+	i = skipSpace(s, i)
+	if w := wordAt(s, i); w != "" && i+len(w) < len(s) && s[i+len(w)] == '(' {
+		i = skipSpace(s, i+len(w)+1) // subprocess.run(
+	}
+	if i >= len(s) || s[i] != '\'' && s[i] != '"' {
+		return false
+	}
+	end := strings.IndexByte(s[i+1:min(len(s), i+129)], s[i])
+	if end < 0 || reachesSecret(s[i+1:i+1+end]) {
+		return false
+	}
+	j := skipSpace(s, i+2+end)
+	return j < len(s) && strings.IndexByte("+.%", s[j]) >= 0
+}
+
+// pipesToShell finds the pipes into sh or bash in s. found reports that
+// there is one that ends the shell's name; asked that each of them ends a
+// download a person asks about ([askedInstall]).
+func pipesToShell(s string) (found, asked bool) {
+	asked = true
+	for i := strings.IndexByte(s, '|'); i >= 0; {
+		j := skipSpace(s, i+1)
+		if w := wordAt(s, j); w == "sh" || w == "bash" {
+			found = true
+			asked = asked && askedInstall(s, i)
+		}
+		n := strings.IndexByte(s[i+1:], '|')
+		if n < 0 {
+			break
+		}
+		i += 1 + n
+	}
+	return found, found && asked
+}
+
+// askedInstall reports whether the pipe at s[i] ends the download of an
+// installer that a sentence talks about: within the line and 256 bytes
+// before it, curl or wget after words of prose (run curl ..., the docs say
+// wget ...), fetching an https URL of a named host, not of a bare IP
+// address, with no other separator on the way.
+// TODO: a host name is not judged; an installer from any named host over
+// https is let through, since that is how real install scripts are shown.
+func askedInstall(s string, i int) bool {
+	lo := max(0, i-256)
+	k := i
+	for k > lo && strings.IndexByte(";|&\n`", s[k-1]) < 0 {
+		k--
+	}
+	seg := s[k:i]
+	c := max(strings.Index(seg, "curl "), strings.Index(seg, "wget "))
+	if c <= 0 || valueLike(s[:k+c]) || !isSpace(seg[c-1]) {
+		return false
+	}
+	u := strings.Index(seg[c:], "https://")
+	return u > 0 && namedHost(seg[c+u+len("https://"):])
+}
+
+// namedHost reports whether the URL text host starts with is a domain
+// name (letters in its last label), not an IP address or a bare word.
+func namedHost(host string) bool {
+	end := 0
+	for end < len(host) && (isWordByte(host[end]) || host[end] == '.' || host[end] == '-') {
+		end++
+	}
+	h := host[:end]
+	dot := strings.LastIndexByte(h, '.')
+	return dot > 0 && dot+1 < len(h) && isAlpha(h[dot+1])
+}
