@@ -196,6 +196,9 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				k += 2 // ". file" sources a script
 			}
 			cmd := commandAt(s, k)
+			if cmd == "" {
+				cmd = substitutedCommand(s, k+btoi(k < len(s) && s[k] == ' ')) // ;$(echo ...)
+			}
 			if cmd == "" && chain {
 				cmd = anyCommandAt(s, k)
 			}
@@ -221,6 +224,9 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				} else if strong {
 					score = 0.8
 				}
+				if score < sentenceBreakoutScore && sentenceBreakout(s, i, k) {
+					score = sentenceBreakoutScore
+				}
 				score = min(score, limit)
 				if h.beats(score) {
 					h.see(score, "separator "+string(ch)+" then command "+cmd)
@@ -234,6 +240,9 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 			if i == start && wholeSubstitution(s, i) && h.beats(0.85) {
 				h.see(0.85, "value is a backtick substitution")
 			}
+			if cmd := gluedSubstitution(s, i); cmd != "" && h.beats(min(0.85, limit)) {
+				h.see(min(0.85, limit), "backtick substitution glued to a value runs "+cmd)
+			}
 			if cmd := commandAt(s, i+1); cmd != "" {
 				score := 0.55
 				if valueLike(s[:i]) || in.layers > 0 {
@@ -245,6 +254,12 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				}
 			}
 		case '$':
+			if i == start && wholeCommandSubstitution(s) && h.beats(0.85) {
+				h.see(0.85, "value is a command substitution")
+			}
+			if cmd := gluedSubstitution(s, i); cmd != "" && h.beats(min(0.85, limit)) {
+				h.see(min(0.85, limit), "command substitution glued to a value runs "+cmd)
+			}
 			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
 				score := 0.55 // $(pwd) in a question about shell
 				if valueLike(s[:i]) || in.layers > 0 {
