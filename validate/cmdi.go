@@ -62,6 +62,11 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h.see(terminatedCommand(s))
 	h.see(variableSplice(in.low))
 	h.see(braceObfuscation(in.low))
+	h.see(wildcardPaths(s, lead))
+	h.see(leadingNewline(s))
+	if v.seen.has('$') {
+		h.see(ansiCCommand(in.low))
+	}
 	if v.obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
@@ -606,7 +611,8 @@ func ifsAt(s string, i int) int {
 }
 
 // inWordNoise returns the length of shell syntax at s[i] that sits inside a
-// word and expands to nothing (c”at, c\at, c$@at, pi“ng, pi$()ng), or 0.
+// word and expands to nothing (c”at, c\at, c$@at, pi“ng, pi$()ng, w^ho), or
+// 0.
 func inWordNoise(s string, i int) int {
 	if i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
 		return 0
@@ -626,6 +632,8 @@ func inWordNoise(s string, i int) int {
 			return 0 // an escape sequence ending the word (id\n), not c\at
 		}
 		return 1
+	case c == '^' && isAlpha(d):
+		return 1 // cmd.exe drops a caret that escapes a letter: w^h^o^a^m^i
 	case c == '$' && strings.IndexByte("@?*$_#!-", d) >= 0:
 		return 2
 	case (c == '$' || c == '<' || c == '>') && strings.HasPrefix(s[i+1:], "()"):
@@ -696,7 +704,7 @@ func commandAt(s string, i int) string {
 		p := s[i:j]
 		k := strings.LastIndexByte(p, '/')
 		name := p[k+1:]
-		if strings.Contains(p, "bin/") || shellCommands[name] {
+		if strings.Contains(p, "bin/") || shellCommands[name] || globbedPath(p) {
 			return p
 		}
 		return ""

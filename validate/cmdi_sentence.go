@@ -129,3 +129,41 @@ func wholeCommandSubstitution(s string) bool {
 	end := strings.LastIndexByte(s, ')')
 	return end > i && skipSpace(s, end+1) == len(s)
 }
+
+// leadingNewline scores a value that starts with a line break and then a
+// command line an attacker runs: a recon command with at most flags after
+// it (\nid, \r\nuname -a) or one that reads a secret file (\ncat
+// /etc/passwd). An application that splices the value at the end of a
+// command line runs that line on its own.
+// TODO: other command lines after a leading line break are let through;
+// a message that opens with a blank line and then shows a command is
+// common in chat.
+func leadingNewline(s string) (float64, string) {
+	if s == "" || s[0] != '\n' && s[0] != '\r' {
+		return 0, ""
+	}
+	i := skipSpace(s, 0)
+	line := s[i:lineEnd(s, i)]
+	cmd := anyCommandAt(line, 0)
+	if cmd == "" || len(line) > 120 {
+		return 0, ""
+	}
+	if (reconCommands[cmd] || cmd == "id") && onlyFlags(line[len(cmd):]) || reachesSecret(line) {
+		return 0.85, "line break then command " + cmd
+	}
+	return 0, ""
+}
+
+// onlyFlags reports whether rest holds nothing but flags (-a, /all)
+// between spaces.
+func onlyFlags(rest string) bool {
+	for i := skipSpace(rest, 0); i < len(rest); i = skipSpace(rest, i) {
+		if rest[i] != '-' && rest[i] != '/' {
+			return false
+		}
+		for i < len(rest) && !isSpace(rest[i]) {
+			i++
+		}
+	}
+	return true
+}
