@@ -64,6 +64,7 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h.see(braceObfuscation(in.low))
 	h.see(wildcardPaths(s, lead))
 	h.see(leadingNewline(s))
+	h.see(optionCommand(s))
 	if v.seen.has('$') {
 		h.see(ansiCCommand(in.low))
 	}

