@@ -429,10 +429,6 @@ var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e
 	" -e bash", "bash -i", "sh -i", "sh -c", "bash -c", "${ifs}", "$ifs", "$cmd", "{cmd}",
 	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash", "| bash")
 
-// firstPipeToShell is the index of the first of the pipes to a shell that
-// end shellConstructs.
-const firstPipeToShell = 18
-
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
 
@@ -472,13 +468,15 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 }
 
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
-// or 0 and "". It looks only where a key occurs in v.
+// or 0 and "". It looks only where a key occurs in v. A pipe into a shell
+// that only ends downloads of installers a sentence asks about scores
+// shownCodeScore.
 func shellConstruct(v *shellView) (float64, string) {
 	first := firstConstruct(v)
 	if first >= len(shellConstructs) {
 		return 0, ""
 	}
-	if first >= firstPipeToShell {
+	if shellConstructs[first].text[0] == '|' {
 		// The pipes to a shell are listed last: no other construct is
 		// in s.
 		switch found, asked := pipesToShell(v.s); {
@@ -612,8 +610,8 @@ func ifsAt(s string, i int) int {
 }
 
 // inWordNoise returns the length of shell syntax at s[i] that sits inside a
-// word and expands to nothing (c”at, c\at, c$@at, pi“ng, pi$()ng, w^ho), or
-// 0.
+// word and expands to nothing, or 0: c”at, c\at, c$@at, pi“ng, pi$()ng and
+// cmd.exe's w^ho.
 func inWordNoise(s string, i int) int {
 	if i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
 		return 0
