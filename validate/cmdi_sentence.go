@@ -9,9 +9,13 @@ const sentenceBreakoutScore = 0.85
 // sentenceBreakout reports whether the separator at s[i], whose command
 // starts at s[k], breaks out of a value a sentence gives (ping my server
 // at 10.0.0.5; cat /etc/passwd): the word before it is a value
-// ([valueToken]), no flag before it in the same line says a command line
-// is being shown (chmod +x deploy.sh && ./deploy.sh), and what follows is
+// ([valueToken]), neither a flag before it in the same line nor a command
+// right before the value says a command line is being shown (chmod +x
+// deploy.sh && ./deploy.sh, open index.html | less), and what follows is
 // a command line ([commandLineAt]).
+// TODO: a command name that is also a noun right before the value (the
+// file x.pdf; rm ...) reads as a command line shown, so that breakout is
+// let through.
 func sentenceBreakout(s string, i, k int) bool {
 	e := i
 	for e > 0 && i-e < 2 && s[e-1] == ' ' {
@@ -21,7 +25,29 @@ func sentenceBreakout(s string, i, k int) bool {
 	for b > 0 && e-b <= 64 && !isSpace(s[b-1]) {
 		b--
 	}
-	return valueToken(s[b:e]) && !flagBefore(s, b) && commandLineAt(s, k)
+	return valueToken(s[b:e]) && !flagBefore(s, b) && !commandWord(wordBefore(s, b)) &&
+		commandLineAt(s, k)
+}
+
+// commandWord reports whether w names a command; short words (at, w) are
+// read as the prose they mostly are.
+func commandWord(w string) bool { return len(w) >= 3 && shellCommands[w] }
+
+// wordBefore returns the word of at most 32 bytes that ends a space
+// before s[b], or "".
+func wordBefore(s string, b int) string {
+	e := b
+	for e > 0 && b-e < 2 && s[e-1] == ' ' {
+		e--
+	}
+	w := e
+	for w > 0 && e-w < 32 && (isWordByte(s[w-1]) || s[w-1] == '-') {
+		w--
+	}
+	if e == b || w > 0 && !isSpace(s[w-1]) {
+		return ""
+	}
+	return s[w:e]
 }
 
 // valueToken reports whether tok is a value a person names in a sentence:

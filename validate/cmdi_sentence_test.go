@@ -14,6 +14,8 @@ func TestCmdISentenceBreakout(t *testing.T) {
 		{"I moved to v2.3; cat lovers will like the new theme", false},
 		{"release 1.4.2 | head of QA signed off", false},
 		{"the build on node18 & ls output differ, weird", false},
+		{"open index.html | less shows the raw markup", false},
+		{"try ping 10.0.0.9 && ssh admin@10.0.0.9 and tell me", false},
 	})
 }
 
