@@ -62,6 +62,12 @@ func detectCmdI(in *input, c Context) (float64, string) {
 	h.see(terminatedCommand(s))
 	h.see(variableSplice(in.low))
 	h.see(braceObfuscation(in.low))
+	h.see(wildcardPaths(s, lead))
+	h.see(leadingNewline(s))
+	h.see(optionCommand(s))
+	if v.seen.has('$') {
+		h.see(ansiCCommand(in.low))
+	}
 	if v.obfuscated {
 		// The noise must sit inside the command name itself (c'a't), not
 		// later in the text (which team's ...).
@@ -161,15 +167,21 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 	if lead {
 		leadCmd = commandAt(s, start)
 	}
+	code := newShownCode(s)
 	seps := v.cursor(separatorList)
 	for i := seps.next(0); i < len(s); i = seps.next(i + 1) {
 		ch := s[i]
+		// Code shown in a sentence caps what is found in it.
+		limit := 1.0
+		if code.at(i) {
+			limit = shownCodeScore
+		}
 		switch ch {
 		case '\\':
 			// A written-out \n used as a separator: ;id\n or \nid|.
 			if i+1 < len(s) && s[i+1] == 'n' && valueLike(s[:i]) {
-				if cmd := commandAt(s, i+2); cmd != "" && h.beats(0.85) {
-					h.see(0.85, "escaped newline then command "+cmd)
+				if cmd := commandAt(s, i+2); cmd != "" && h.beats(min(0.85, limit)) {
+					h.see(min(0.85, limit), "escaped newline then command "+cmd)
 				}
 			}
 		case ';', '|', '&', '\n', '\r':
@@ -190,6 +202,9 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				k += 2 // ". file" sources a script
 			}
 			cmd := commandAt(s, k)
+			if cmd == "" {
+				cmd = substitutedCommand(s, k+btoi(k < len(s) && s[k] == ' ')) // ;$(echo ...)
+			}
 			if cmd == "" && chain {
 				cmd = anyCommandAt(s, k)
 			}
@@ -215,39 +230,57 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 				} else if strong {
 					score = 0.8
 				}
+				if score < sentenceBreakoutScore && sentenceBreakout(s, i, k) {
+					score = sentenceBreakoutScore
+				}
+				score = min(score, limit)
 				if h.beats(score) {
 					h.see(score, "separator "+string(ch)+" then command "+cmd)
 				}
 			}
 			i = j - 1
 		case '`':
+			if code.opens(i) {
+				continue // the delimiter of a code span, not a substitution
+			}
 			if i == start && wholeSubstitution(s, i) && h.beats(0.85) {
 				h.see(0.85, "value is a backtick substitution")
 			}
+			if cmd := gluedSubstitution(s, i); cmd != "" && h.beats(min(0.85, limit)) {
+				h.see(min(0.85, limit), "backtick substitution glued to a value runs "+cmd)
+			}
 			if cmd := commandAt(s, i+1); cmd != "" {
 				score := 0.55
-				if (valueLike(s[:i]) || in.layers > 0) && !markdownCode(s, i) {
+				if valueLike(s[:i]) || in.layers > 0 {
 					score = 0.9
 				}
+				score = min(score, limit)
 				if h.beats(score) {
 					h.see(score, "backtick substitution of "+cmd)
 				}
 			}
 		case '$':
+			if i == start && wholeCommandSubstitution(s) && h.beats(0.85) {
+				h.see(0.85, "value is a command substitution")
+			}
+			if cmd := gluedSubstitution(s, i); cmd != "" && h.beats(min(0.85, limit)) {
+				h.see(min(0.85, limit), "command substitution glued to a value runs "+cmd)
+			}
 			if i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{') {
 				score := 0.55 // $(pwd) in a question about shell
 				if valueLike(s[:i]) || in.layers > 0 {
 					score = 0.85
 				}
+				score = min(score, limit)
 				if cmd := commandAt(s, i+2); cmd != "" && h.beats(score) {
 					h.see(score, "command substitution of "+cmd)
 				} else if i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '$') {
-					h.see(0.75, "arithmetic or nested substitution")
+					h.see(min(0.75, limit), "arithmetic or nested substitution")
 				}
 			}
 		case '<', '>':
 			if i+1 < len(s) && s[i+1] == '(' && commandAt(s, i+2) != "" {
-				h.see(0.85, "process substitution")
+				h.see(min(0.85, limit), "process substitution")
 			}
 		}
 	}
@@ -302,31 +335,99 @@ func cmdMarkers(v *shellView) (float64, string) {
 			continue
 		}
 		// The sink says a command follows, so everyday words count too:
-		// system('echo ...').
-		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(0.85) {
-			h.see(0.85, f+" of "+cmd)
+		// system('echo ...'). Code that builds the command from a
+		// literal and a variable is shown, not run.
+		score := 0.85
+		if concatenatedLiteral(s, k+len(f)) {
+			score = shownCodeScore
+		}
+		if cmd := anyCommandAt(s, k+len(f)); cmd != "" && h.beats(score) {
+			h.see(score, f+" of "+cmd)
 		}
 	}
 	return h.score, h.detail
 }
 
-// cmdForLoop reports whether s holds a cmd.exe FOR loop: for, then do and
-// a %variable or a /f option after it.
+// cmdForLoop reports whether s holds a cmd.exe FOR loop: for, maybe
+// options (/f "delims="), a %variable, in and a parenthesised set, then do
+// (for %i in (a,b) do cmd). A template's {% for x in y %} has no
+// %variable after its for.
 func cmdForLoop(s string) bool {
-	k := strings.Index(s, "for ")
-	if k < 0 {
+	for k := strings.Index(s, "for "); k >= 0; {
+		if forLoopAt(s, k+len("for ")) {
+			return true
+		}
+		n := strings.Index(s[k+1:], "for ")
+		if n < 0 {
+			break
+		}
+		k += 1 + n
+	}
+	return false
+}
+
+// forLoopAt reports whether a FOR loop's options, %variable, in (set) and
+// do follow s[i], within a bounded stretch of text.
+func forLoopAt(s string, i int) bool {
+	i = forOptionsEnd(s, i)
+	if i >= len(s) || s[i] != '%' {
 		return false
 	}
-	t := s[k:]
-	return (strings.IndexByte(t, '%') >= 0 || strings.Contains(t, "/f ")) &&
-		(strings.Contains(t, " do ") || strings.Contains(t, ")do"))
+	j := i + 1
+	if j < len(s) && s[j] == '%' {
+		j++
+	}
+	v := j
+	for j < len(s) && j-v < 16 && !isSpace(s[j]) {
+		j++
+	}
+	j = skipSpace(s, j)
+	if j == v || !strings.HasPrefix(s[j:], "in") {
+		return false
+	}
+	j = skipSpace(s, j+2)
+	if j >= len(s) || s[j] != '(' {
+		return false
+	}
+	body := s[j:min(len(s), j+256)]
+	return strings.Contains(body, " do ") || strings.Contains(body, ")do")
+}
+
+// forOptionsEnd returns the index after the options of a FOR loop that
+// start at s[i] (/d, /l, /r path, /f "tokens=1-3", with \" for a quote in
+// an escaped value), at most three of them, and the spaces after them.
+func forOptionsEnd(s string, i int) int {
+	for n := 0; n < 3; n++ {
+		i = skipSpace(s, i)
+		if i+2 >= len(s) || s[i] != '/' || !isAlpha(s[i+1]) || !isSpace(s[i+2]) {
+			return i
+		}
+		opt := s[i+1]
+		i = skipSpace(s, i+2)
+		if i < len(s) && s[i] == '\\' {
+			i++
+		}
+		switch {
+		case i < len(s) && s[i] == '"':
+			end := strings.IndexByte(s[i+1:min(len(s), i+65)], '"')
+			if end < 0 {
+				return i
+			}
+			i += end + 2
+		case opt == 'r' && i < len(s) && s[i] != '%':
+			for i < len(s) && !isSpace(s[i]) {
+				i++ // the folder /r walks
+			}
+		}
+	}
+	return skipSpace(s, i)
 }
 
 // shellConstructs are fragments of reverse shells and shell invocations,
 // in the order they are reported.
 var shellConstructs = keyedFragments("/dev/tcp/", "/dev/udp/", " -e /bin/", " -e sh",
 	" -e bash", "bash -i", "sh -i", "sh -c", "bash -c", "${ifs}", "$ifs", "$cmd", "{cmd}",
-	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash")
+	"cmd /c", "cmd.exe /c", "powershell -", "/bin/sh", "/bin/bash", "|sh", "| sh", "|bash", "| bash")
 
 // constructKeys are bytes rare in prose; each of shellConstructs holds one.
 const constructKeys = "/-${|"
@@ -367,12 +468,25 @@ func (f keyedFragment) occursAt(s string, i int) bool {
 }
 
 // shellConstruct returns 0.8 and the first of [shellConstructs] found in s,
-// or 0 and "". It looks only where a key occurs in v.
+// or 0 and "". It looks only where a key occurs in v. A pipe into a shell
+// that only ends downloads of installers a sentence asks about scores
+// shownCodeScore.
 func shellConstruct(v *shellView) (float64, string) {
-	if first := firstConstruct(v); first < len(shellConstructs) {
-		return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
+	first := firstConstruct(v)
+	if first >= len(shellConstructs) {
+		return 0, ""
 	}
-	return 0, ""
+	if shellConstructs[first].text[0] == '|' {
+		// The pipes to a shell are listed last: no other construct is
+		// in s.
+		switch found, asked := pipesToShell(v.s); {
+		case !found:
+			return 0, "" // | sha256sum, |shellcheck
+		case asked:
+			return shownCodeScore, "installer piped to a shell, asked about"
+		}
+	}
+	return 0.8, "shell construct " + strings.TrimSpace(shellConstructs[first].text)
 }
 
 // firstConstruct returns the index of the first of [shellConstructs] in
@@ -496,7 +610,8 @@ func ifsAt(s string, i int) int {
 }
 
 // inWordNoise returns the length of shell syntax at s[i] that sits inside a
-// word and expands to nothing (c”at, c\at, c$@at, pi“ng, pi$()ng), or 0.
+// word and expands to nothing, or 0: c”at, c\at, c$@at, pi“ng, pi$()ng and
+// cmd.exe's w^ho.
 func inWordNoise(s string, i int) int {
 	if i == 0 || !isAlpha(s[i-1]) || i+1 >= len(s) {
 		return 0
@@ -516,6 +631,8 @@ func inWordNoise(s string, i int) int {
 			return 0 // an escape sequence ending the word (id\n), not c\at
 		}
 		return 1
+	case c == '^' && isAlpha(d):
+		return 1 // cmd.exe drops a caret that escapes a letter: w^h^o^a^m^i
 	case c == '$' && strings.IndexByte("@?*$_#!-", d) >= 0:
 		return 2
 	case (c == '$' || c == '<' || c == '>') && strings.HasPrefix(s[i+1:], "()"):
@@ -526,9 +643,26 @@ func inWordNoise(s string, i int) int {
 
 // valueStart reports whether prefix ends where a quoted value or a field
 // value begins ("x": ", key=), so what follows is a value of its own.
+// A quote that closes an argument quoted within the line (-name '*.py')
+// ends a word of a command line shown, not a value.
 func valueStart(prefix string) bool {
 	p := strings.TrimRight(prefix, " ")
-	return p != "" && strings.IndexByte("\"'=:", p[len(p)-1]) >= 0
+	return p != "" && strings.IndexByte("\"'=:", p[len(p)-1]) >= 0 && !quotedArgument(p)
+}
+
+// quotedArgument reports whether p ends with a quote that closes an
+// argument opened after a space in the same line, at most 64 bytes back.
+func quotedArgument(p string) bool {
+	q, end := p[len(p)-1], len(p)-1
+	if q != '\'' && q != '"' {
+		return false
+	}
+	for k := end - 1; k >= 0 && end-k <= 64 && p[k] != '\n'; k-- {
+		if p[k] == q {
+			return k > 0 && p[k-1] == ' ' && k < end-1
+		}
+	}
+	return false
 }
 
 // plainCommand reports whether text starts with cmd written plainly,
@@ -569,7 +703,7 @@ func commandAt(s string, i int) string {
 		p := s[i:j]
 		k := strings.LastIndexByte(p, '/')
 		name := p[k+1:]
-		if strings.Contains(p, "bin/") || shellCommands[name] {
+		if strings.Contains(p, "bin/") || shellCommands[name] || globbedPath(p) {
 			return p
 		}
 		return ""
@@ -762,16 +896,4 @@ func wholeSubstitution(s string, i int) bool {
 	inner, after := s[i+1:i+1+k], i+2+k
 	return strings.Contains(inner, " ") && (after == len(s) || s[after] == '`') &&
 		anyCommandAt(inner, 0) != ""
-}
-
-// markdownCode reports whether the backtick at s[i] opens inline code in a
-// sentence: it closes within the line and a word follows ("`ls -la` prints
-// hidden files").
-func markdownCode(s string, i int) bool {
-	k := strings.IndexByte(s[i+1:], '`')
-	if k <= 0 || strings.IndexByte(s[i+1:i+1+k], '\n') >= 0 {
-		return false
-	}
-	j := i + 2 + k
-	return j+1 < len(s) && s[j] == ' ' && isAlpha(s[j+1])
 }

@@ -4,10 +4,10 @@ import "strings"
 
 // shellTriggers are the bytes the checks of detectCmdI look for before
 // they do any work: separators, substitutions and redirections, the bytes
-// shell constructs, markers and expansions need, the quotes shell noise is
-// made of and the last bytes of exec sinks. Most prose holds none of the
+// shell constructs, markers and expansions need, the quotes and carets
+// shell noise is made of and the last bytes of exec sinks. Most prose holds none of the
 // separators, so noting which of these occur rules out most of the work.
-const shellTriggers = ";|&\n\r`$<>\\/-{(%'\".#"
+const shellTriggers = ";|&\n\r`$<>\\/-{(%'\".#^"
 
 // shellTriggerBit maps each byte of shellTriggers to its own bit.
 var shellTriggerBit = func() (t [256]triggerSet) {
@@ -66,7 +66,7 @@ func shellByteTable(chars string) (t [256]bool) {
 }
 
 // shellNoise are the bytes at which shellForm may remove something.
-var shellNoise = triggersOf("$'\"`\\<>")
+var shellNoise = triggersOf("$'\"`\\<>^")
 
 // The lists of positions a shellView keeps, by the checks they serve.
 const (

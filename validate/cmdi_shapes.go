@@ -229,3 +229,23 @@ func braceObfuscation(s string) (float64, string) {
 	}
 	return 0, ""
 }
+
+// commandOptions are options of git, ssh, tar and rsync whose value is a
+// command the program runs: a value that starts one of them smuggles a
+// command into the argument list, with no separator at all.
+var commandOptions = []string{"--upload-pack=", "--receive-pack=", "-oproxycommand=",
+	"-o proxycommand=", "--checkpoint-action=exec=", "--rsh=", "--use-compress-program="}
+
+// optionCommand scores an option of [commandOptions] given a command
+// (--upload-pack='touch /tmp/x'), in the lower-cased text.
+func optionCommand(s string) (float64, string) {
+	if strings.IndexByte(s, '=') < 0 {
+		return 0, ""
+	}
+	for _, o := range commandOptions {
+		if k := strings.Index(s, o); k >= 0 && commandAt(s, k+len(o)) != "" {
+			return 0.8, "option " + strings.TrimSuffix(o, "=") + " runs a command"
+		}
+	}
+	return 0, ""
+}
