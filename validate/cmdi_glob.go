@@ -39,7 +39,12 @@ func wildcardPaths(s, lead string) (float64, string) {
 		return 0.85, "wildcard path as a command " + lead
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != '/' || i > 0 && !isSpace(s[i-1]) && strings.IndexByte(";|&`'\"(", s[i-1]) < 0 {
+		k := strings.IndexByte(s[i:], '/')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i > 0 && !isSpace(s[i-1]) && strings.IndexByte(";|&`'\"(", s[i-1]) < 0 {
 			continue
 		}
 		j := i

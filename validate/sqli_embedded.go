@@ -20,13 +20,12 @@ const (
 // string opened earlier in the text is pasted SQL, not a breakout.
 func embeddedBreakout(s string) (float64, string) {
 	var seen [3]int // quotes of each kind so far, apostrophes left out
-	for i, n := 0, 0; i < len(s) && n < maxEmbeddedQuotes; i++ {
-		next := strings.IndexAny(s[i:], "'\"`")
-		if next < 0 {
+	q := newQuoteFinder(s)
+	for n := 0; n < maxEmbeddedQuotes; {
+		i, k := q.next()
+		if i < 0 {
 			break
 		}
-		i += next
-		k := strings.IndexByte("'\"`", s[i])
 		if apostrophe(s, i) {
 			continue
 		}
@@ -95,4 +94,46 @@ func injectedPart(rest string) (seg string, ok bool) {
 // and the others read it: followed by a space, a dash or the end.
 func commentEnd(rest string, i int) bool {
 	return i >= len(rest) || rest[i] == ' ' || rest[i] == '-' || rest[i] == '\n'
+}
+
+// quoteFinder yields the quotes of s (' " `) in order, each kind found with
+// strings.IndexByte, which is much faster than testing byte by byte.
+type quoteFinder struct {
+	s  string
+	at [3]int // the next quote of each kind not yet yielded, -1 for none
+}
+
+const quoteKinds = "'\"`"
+
+func newQuoteFinder(s string) quoteFinder {
+	q := quoteFinder{s: s}
+	for k := range q.at {
+		q.at[k] = indexFrom(s, 0, quoteKinds[k])
+	}
+	return q
+}
+
+// next returns the index of the next quote and its kind (its index in
+// quoteKinds), or -1 when there is none.
+func (q *quoteFinder) next() (int, int) {
+	best := -1
+	for k, i := range q.at {
+		if i >= 0 && (best < 0 || i < q.at[best]) {
+			best = k
+		}
+	}
+	if best < 0 {
+		return -1, 0
+	}
+	i := q.at[best]
+	q.at[best] = indexFrom(q.s, i+1, quoteKinds[best])
+	return i, best
+}
+
+// indexFrom returns the index of the first c in s at or after from, or -1.
+func indexFrom(s string, from int, c byte) int {
+	if k := strings.IndexByte(s[from:], c); k >= 0 {
+		return from + k
+	}
+	return -1
 }
