@@ -101,6 +101,9 @@ type xssScan struct {
 	probe   [2]int // starts of tags with risky attributes, for libinjection
 	nprobe  int
 	markers uint32 // bit k: the spaced form of xssMarkers[k] occurs
+	// quietClose is where the closing tag of a calm <script src> would
+	// start, so that it does not count as a script of its own.
+	quietClose int
 }
 
 // xssStops marks the bytes the markup pass always looks closer at: '<' and
@@ -114,15 +117,16 @@ var xssStops = func() (t [256]bool) {
 
 // scan looks, in order, at each '<' that may start a tag, each 'o' that may
 // start an injected event handler, each 'j' or 'v' that may start a script
-// URL and each key byte of a marker. 'o', 'j' and 'v' are skipped in texts
-// without the '=' a handler needs or the ':' a script URL needs.
+// URL, each 'd' that may start a data: URL and each key byte of a marker.
+// 'o', 'j', 'v' and 'd' are skipped in texts without the '=' a handler
+// needs or the ':' a URL needs.
 func (x *xssScan) scan(s string) {
 	stop := xssStops
 	if strings.IndexByte(s, '=') >= 0 {
 		stop['o'] = true
 	}
 	if strings.IndexByte(s, ':') >= 0 {
-		stop['j'], stop['v'] = true, true
+		stop['j'], stop['v'], stop['d'] = true, true, true
 	}
 	for i := 0; i < len(s); i++ {
 		if !stop[s[i]] {
@@ -138,6 +142,8 @@ func (x *xssScan) scan(s string) {
 			x.injectedHandler(s, i)
 		case 'j', 'v':
 			x.scriptURL(s, i)
+		case 'd':
+			x.documentURL(s, i)
 		}
 	}
 }
@@ -163,24 +169,14 @@ func (x *xssScan) tag(s string, i int) {
 	x.tags++
 	end := tagEnd(s, i+1+len(name))
 	attrs := s[i+1+len(name) : end]
-	if x.nprobe < len(x.probe) && riskyAttrs(attrs) {
+	calm := tagCalm{calm: true} // a closing tag has no attributes
+	if s[i+1] != '/' {
+		calm = judgeAttrs(s, i+1+len(name), name == "iframe" || !execTags[name])
+	}
+	score, what, quiet := x.judgeTag(s, i, name, end, calm)
+	if x.nprobe < len(x.probe) && riskyAttrs(attrs) && !quiet {
 		x.probe[x.nprobe] = i
 		x.nprobe++
-	}
-	score, what := 0.35, "HTML tag"
-	switch {
-	case name == "script" && scriptRuns(s, end, attrs):
-		score, what = 0.95, "tag"
-	case name == "script":
-		score, what = 0.6, "tag named in text"
-	case hasHandler(attrs):
-		score, what = 0.93, "tag with an event handler"
-	case hasScriptURL(attrs):
-		score, what = 0.92, "tag with a script URL"
-	case execTags[name] && len(attrs) > 0:
-		score, what = 0.75, "tag with attributes"
-	case execTags[name]:
-		score, what = 0.5, "tag"
 	}
 	if x.h.beats(score) {
 		x.h.see(score, "<"+name+"> "+what)
@@ -188,6 +184,38 @@ func (x *xssScan) tag(s string, i int) {
 	if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
 		x.h.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
 	}
+}
+
+// judgeTag scores the tag named name at s[i], ending at s[end], whose
+// attributes calm describes. quiet says the tag is calm markup that
+// libinjection is not to be asked about (it flags every style and handler).
+func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
+	attrs := s[i+1+len(name) : end]
+	plain := calm.calm && plainElements[name]
+	switch {
+	case name == "script" && calm.calm && calm.localSrc && nothingInside(s, end):
+		x.quietClose = skipSpace(s, min(len(s), end+1))
+		return 0.6, "tag loading a script of the site", true
+	case name == "script" && i > 0 && i == x.quietClose:
+		return 0.6, "closing tag of a script of the site", true
+	case name == "script" && scriptRuns(s, end, attrs):
+		return 0.95, "tag", false
+	case name == "script":
+		return 0.6, "tag named in text", false
+	case hasHandler(attrs) && calm.calm && calm.handlers:
+		return 0.65, "tag with an event handler calling page code", plain
+	case hasHandler(attrs):
+		return 0.93, "tag with an event handler", false
+	case hasScriptURL(attrs):
+		return 0.92, "tag with a script URL", false
+	case execTags[name] && len(attrs) > 0 && calm.calm && framesOnly[name]:
+		return 0.5, "tag with plain attributes", plain
+	case execTags[name] && len(attrs) > 0:
+		return 0.75, "tag with attributes", false
+	case execTags[name]:
+		return 0.5, "tag", plain
+	}
+	return 0.35, "HTML tag", plain
 }
 
 // injectedHandler looks at s[i] == 'o' for an event handler injected by
@@ -214,6 +242,26 @@ func (x *xssScan) scriptURL(s string, i int) {
 	}
 }
 
+// documentURLs are data: URL types a browser renders as a page of its own,
+// running the script inside.
+var documentURLs = []string{"data:text/html", "data:image/svg+xml", "data:application/xhtml+xml"}
+
+// documentURL looks at s[i] == 'd' for a data: URL holding an HTML or SVG
+// document where a value starts: data:text/html;base64,PHNj...
+func (x *xssScan) documentURL(s string, i int) {
+	if i > 0 && strings.IndexByte("\"'=( `", s[i-1]) < 0 {
+		return
+	}
+	for _, u := range documentURLs {
+		if strings.HasPrefix(s[i:], u) {
+			if k := i + len(u); k < len(s) && (s[k] == ',' || s[k] == ';') {
+				x.h.see(0.8, "data URL holding a document")
+			}
+			return
+		}
+	}
+}
+
 // scriptRuns reports whether a <script> tag ending at s[end] would run
 // something: it has attributes, a closing tag follows, or code follows it
 // rather than prose ("<script> tags in React").
@@ -224,6 +272,31 @@ func scriptRuns(s string, end int, attrs string) bool {
 	rest := s[min(len(s), end+1):]
 	rest = rest[:min(len(rest), 24)]
 	return strings.ContainsAny(rest, "();=.[`")
+}
+
+// plainElements are common HTML and SVG elements that, with calm
+// attributes, lay out or frame content and run nothing: libinjection's
+// verdict on them (it flags every style attribute) is not asked for.
+var plainElements = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`a abbr b blockquote body br button center code div em
+		font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
+		option p pre section select small span strong sub sup svg path g circle rect
+		table tbody td textarea tfoot th thead tr u ul`) {
+		m[n] = true
+	}
+	return m
+}()
+
+// framesOnly are the elements of execTags whose calm attributes (sizes,
+// an http(s) frame source, SVG geometry) run nothing in the page.
+var framesOnly = map[string]bool{"iframe": true, "svg": true}
+
+// nothingInside reports whether a <script> tag ending at s[end] has no
+// inline code: only white space up to its closing tag or the end of s.
+func nothingInside(s string, end int) bool {
+	j := skipSpace(s, min(len(s), end+1))
+	return j == len(s) || strings.HasPrefix(s[j:], "</script")
 }
 
 // tagNameAt returns the element name starting at s[i] ("" when the '<'

@@ -1,0 +1,319 @@
+package validate
+
+import "strings"
+
+// Chat text quotes markup while asking about it: JSX with arrow functions,
+// an onclick calling the page's own function, a script loaded from the
+// site, an SVG icon, an e-mail table with inline styles. The functions here
+// tell such calm markup from markup that would do harm if rendered, so that
+// the chat context can score it below its threshold while strict, with its
+// lower threshold, still blocks it.
+
+// maxAttrValue bounds how far a quoted or braced attribute value is read.
+const maxAttrValue = 512
+
+// attr is one attribute of a tag: its name, its value without quotes or
+// braces, how the value was written and where the attribute ends in s.
+type attr struct {
+	name, value string
+	delim       byte // '"', '\'', '{' (JSX), ' ' (unquoted) or 0 (no value)
+	end         int
+	closed      bool // a quoted or braced value ended within maxAttrValue
+}
+
+// nextAttr reads the attribute starting at or after s[i], or returns
+// ok false at the end of the tag (a '>' or '<' outside a value, or the end
+// of s). A value may run past a '>' inside quotes or braces (JSX arrows).
+func nextAttr(s string, i int) (a attr, ok bool) {
+	for i < len(s) && (isSpace(s[i]) || s[i] == '/') {
+		i++
+	}
+	if i >= len(s) || s[i] == '>' || s[i] == '<' {
+		return a, false
+	}
+	j := i
+	for j < len(s) && !isSpace(s[j]) && strings.IndexByte("=/><\"'{", s[j]) < 0 {
+		j++
+	}
+	a.name = s[i:j]
+	k := skipSpace(s, j)
+	if k >= len(s) || s[k] != '=' {
+		if j == i { // a stray quote or brace where a name belongs
+			j++
+		}
+		a.end, a.closed = j, true
+		return a, true
+	}
+	k = skipSpace(s, k+1)
+	a.value, a.delim, a.end, a.closed = attrValueAt(s, k)
+	return a, true
+}
+
+// attrValueAt reads the attribute value starting at s[k]: quoted, braced
+// (counting nested braces) or unquoted up to white space or '>'.
+func attrValueAt(s string, k int) (value string, delim byte, end int, closed bool) {
+	if k >= len(s) {
+		return "", ' ', k, false
+	}
+	lim := min(len(s), k+1+maxAttrValue)
+	switch c := s[k]; c {
+	case '"', '\'':
+		if q := strings.IndexByte(s[k+1:lim], c); q >= 0 {
+			return s[k+1 : k+1+q], c, k + 2 + q, true
+		}
+		return s[k+1 : lim], c, lim, false
+	case '{':
+		depth := 0
+		for j := k; j < lim; j++ {
+			switch s[j] {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					return s[k+1 : j], '{', j + 1, true
+				}
+			}
+		}
+		return s[k+1 : lim], '{', lim, false
+	}
+	// An unquoted value is read up to a '<' too, and as far as a quoted
+	// one, so that a run of tags each reads only its own stretch.
+	j := k
+	for j < lim && !isSpace(s[j]) && s[j] != '>' && s[j] != '<' {
+		j++
+	}
+	return s[k:j], ' ', j, j < lim || lim == len(s)
+}
+
+// tagCalm describes the attributes of one tag for the chat context.
+type tagCalm struct {
+	calm     bool // every attribute is harmless if rendered
+	handlers bool // at least one on* attribute, all calling page code
+	localSrc bool // a src attribute naming a script file on this site
+}
+
+// judgeAttrs reads the attributes of a tag starting at s[i] and says
+// whether they are all calm. Absolute http(s) URLs are calm only when
+// absOK, for elements that cannot run script from them (an iframe frames
+// another origin; a script or embed from another host runs in this page).
+func judgeAttrs(s string, i int, absOK bool) tagCalm {
+	t := tagCalm{calm: true}
+	for n := 0; ; n++ {
+		a, ok := nextAttr(s, i)
+		if !ok {
+			return t
+		}
+		if a.end <= i || n > 64 {
+			t.calm = false
+			return t
+		}
+		i = a.end
+		if !a.closed || !calmAttr(a, absOK, &t) {
+			t.calm = false
+			return t
+		}
+	}
+}
+
+// calmAttr judges one attribute, noting handlers and local sources in t.
+func calmAttr(a attr, absOK bool, t *tagCalm) bool {
+	switch {
+	case a.delim == 0:
+		return a.name != "" && calmName(a.name)
+	case len(a.name) > 2 && strings.HasPrefix(a.name, "on") && allLetters(a.name):
+		t.handlers = true
+		return (a.delim == '"' || a.delim == '\'' || a.delim == '{') && calmCode(a.value)
+	case a.name == "xmlns":
+		return a.delim != '{' && httpURL(a.value)
+	case a.name == "style":
+		return a.delim != '{' && calmCSS(a.value)
+	case urlAttrs[a.name]:
+		if a.delim == '{' {
+			return calmCode(a.value)
+		}
+		local := relativeURL(a.value)
+		if a.name == "src" && local && scriptFile(a.value) {
+			t.localSrc = true
+		}
+		return local || absOK && httpURL(a.value)
+	case a.delim == '{':
+		return calmName(a.name) && calmCode(a.value)
+	}
+	return calmName(a.name) && calmValue(a.value)
+}
+
+// urlAttrs are attributes whose value is a URL the browser loads or
+// follows.
+var urlAttrs = map[string]bool{"src": true, "href": true, "background": true, "poster": true,
+	"action": true}
+
+// calmNames are attribute names that neither load content nor run script,
+// besides data-* and aria-* ones.
+var calmNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`alt title class classname id name type value
+		width height border align valign bgcolor color cellpadding cellspacing colspan
+		rowspan role lang dir target rel placeholder disabled checked selected readonly
+		required hidden for htmlfor key ref async defer crossorigin integrity loading
+		frameborder allowfullscreen allow referrerpolicy viewbox fill stroke stroke-width
+		d x y cx cy r rx ry points transform open label tabindex autocomplete
+		maxlength min max step size rows cols wrap method enctype charset`) {
+		m[n] = true
+	}
+	return m
+}()
+
+// calmName reports whether an attribute name is harmless in itself.
+func calmName(n string) bool {
+	return calmNames[n] || strings.HasPrefix(n, "data-") || strings.HasPrefix(n, "aria-")
+}
+
+// allLetters reports whether s is ASCII letters only.
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlpha(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// calmValue reports whether a plain attribute value holds nothing a
+// browser would decode or run: no markup, escapes, backticks or script
+// URL.
+func calmValue(v string) bool {
+	return !strings.ContainsAny(v, "<>\\`") && !strings.Contains(v, "&#") && !scriptURLs.in(v)
+}
+
+// relativeURL reports whether v is a plain path or fragment on this site:
+// no scheme, not protocol-relative, no escapes or placeholders.
+func relativeURL(v string) bool {
+	if v == "" || strings.HasPrefix(v, "//") {
+		return false
+	}
+	return urlChars(v)
+}
+
+// httpURL reports whether v is a plain http or https URL.
+func httpURL(v string) bool {
+	rest, ok := strings.CutPrefix(v, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(v, "http://")
+	}
+	return ok && rest != "" && urlChars(rest)
+}
+
+// urlChars reports whether v has only the bytes of a plain path and query.
+func urlChars(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !isWordByte(c) && strings.IndexByte("-./~?=&#+,;@!$*", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// calmCSS reports whether an inline style is plain declarations, as in
+// e-mail templates: no comments, escapes, braces, brackets, at-rules,
+// markup or IE script hooks (expression, behavior, -moz-binding), and
+// no url() but to an http(s) URL or a relative image.
+func calmCSS(v string) bool {
+	if strings.ContainsAny(v, "{}[]\\<>`=@&\n\r") || strings.Contains(v, "/*") {
+		return false
+	}
+	for _, w := range []string{"expression", "behavior", "behaviour", "binding"} {
+		if strings.Contains(v, w) {
+			return false
+		}
+	}
+	for rest := v; ; {
+		k := strings.Index(rest, "url(")
+		if k < 0 {
+			return true
+		}
+		rest = rest[k+4:]
+		e := strings.IndexByte(rest, ')')
+		if e < 0 {
+			return false
+		}
+		u := strings.Trim(rest[:e], "'\" ")
+		if !httpURL(u) && !(relativeURL(u) && imageFile(u)) {
+			return false
+		}
+		rest = rest[e+1:]
+	}
+}
+
+// scriptFile reports whether a URL's path, before any query or fragment,
+// names a script file (app.js, ./main.mjs, /static/index.ts).
+func scriptFile(u string) bool {
+	if k := strings.IndexAny(u, "?#"); k >= 0 {
+		u = u[:k]
+	}
+	for _, ext := range []string{".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"} {
+		if strings.HasSuffix(u, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// imageFile reports whether a URL path names a raster image.
+func imageFile(u string) bool {
+	for _, ext := range []string{".png", ".jpg", ".jpeg", ".gif", ".webp"} {
+		if strings.HasSuffix(u, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// calmCode reports whether handler code, or a JSX expression, only calls
+// the page's own names: no sink identifier (jsSinkNames), no backtick or
+// backslash, no string-keyed lookup (x['al'+'ert']) and no entity.
+func calmCode(code string) bool {
+	if strings.ContainsAny(code, "`\\") || strings.Contains(code, "&#") {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if c == '[' && i+1 < len(code) && (code[i+1] == '\'' || code[i+1] == '"') {
+			return false
+		}
+		if !isIdentByte(c) || i > 0 && isIdentByte(code[i-1]) {
+			continue
+		}
+		j := i
+		for j < len(code) && isIdentByte(code[j]) {
+			j++
+		}
+		if jsSinkNames[code[i:j]] {
+			return false
+		}
+		i = j - 1
+	}
+	return true
+}
+
+// isIdentByte reports whether c can be part of a JavaScript identifier
+// (ASCII only).
+func isIdentByte(c byte) bool { return isWordByte(c) || c == '$' }
+
+// jsSinkNames are lower-case JavaScript and VBScript identifiers through
+// which handler code reaches secrets, navigation, the network or code
+// evaluation; real handlers being discussed call the page's own functions.
+var jsSinkNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`alert prompt confirm eval function settimeout
+		setinterval setimmediate execscript document cookie domain location fetch
+		xmlhttprequest import atob fromcharcode fromcodepoint constructor prototype
+		__proto__ window top self parent globalthis frames opener write writeln
+		innerhtml outerhtml insertadjacenthtml srcdoc javascript vbscript msgbox inputbox
+		createelement appendchild localstorage sessionstorage sendbeacon
+		ownerdocument defaultview websocket postmessage`) {
+		m[n] = true
+	}
+	return m
+}()
