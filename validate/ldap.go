@@ -9,7 +9,7 @@ import "strings"
 func detectLDAP(in *input, c Context) (float64, string) {
 	s := in.low
 	if strings.IndexByte(s, ')') < 0 && strings.IndexByte(s, '*') < 0 &&
-		strings.IndexByte(s, '\\') < 0 {
+		strings.IndexByte(s, '\\') < 0 && !in.nul {
 		return 0, "" // every shape below needs one of these
 	}
 	var h hit
@@ -66,7 +66,27 @@ func detectLDAP(in *input, c Context) (float64, string) {
 			}
 		}
 	}
+	if in.nul && nulAfterValue(in.raw) {
+		h.see(0.75, "NUL byte ending a value")
+	}
 	return h.score, h.detail
+}
+
+// nulAfterValue reports whether raw text holds a URL-encoded NUL right
+// after a word and before white space or the end (admin%00 and then): a
+// value cut short for a C-string filter or parser.
+func nulAfterValue(raw string) bool {
+	for i := 0; ; i += 3 {
+		k := strings.Index(raw[i:], "%00")
+		if k < 0 {
+			return false
+		}
+		i += k
+		e := i + 3
+		if i > 0 && isWordByte(raw[i-1]) && (e == len(raw) || isSpace(raw[e])) {
+			return true
+		}
+	}
 }
 
 // wildcardAround reports whether the ')' at s[i] follows a wildcard or the

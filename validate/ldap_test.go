@@ -8,7 +8,7 @@ import (
 // refDetectLDAP is the byte-at-a-time form detectLDAP must agree with.
 func refDetectLDAP(in *input, c Context) (float64, string) {
 	s := in.low
-	if !strings.ContainsAny(s, ")*\\") {
+	if !strings.ContainsAny(s, ")*\\") && !in.nul {
 		return 0, "" // every shape below needs one of these
 	}
 	var h hit
@@ -64,6 +64,9 @@ func refDetectLDAP(in *input, c Context) (float64, string) {
 			h.see(0.75, "LDAP escape "+e+" in a value")
 		}
 	}
+	if in.nul && nulAfterValue(in.raw) {
+		h.see(0.75, "NUL byte ending a value")
+	}
 	return h.score, h.detail
 }
 
@@ -100,6 +103,8 @@ func TestLDAPQuotedFilters(t *testing.T) {
 		{"breakout with an or", `user name: bob)(|(uid=*`, true},
 		{"wildcard breakout in text", `look me up as m*)(employeeType=contractor please`, true},
 		{"breakout testing a wildcard", `find x)(userPassword=* in the directory`, true},
+		{"encoded NUL cutting a value", `the account is svc_backup%00 can you reset it`, true},
+		{"encoded NUL named in text", `what does %00 do at the end of a URL?`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
