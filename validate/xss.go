@@ -192,6 +192,8 @@ func (x *xssScan) tag(s string, i int) {
 func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
 	attrs := s[i+1+len(name) : end]
 	plain := calm.calm && plainElements[name]
+	// attrs stops at the '>' of a JSX arrow (={() => go()}); calm read on.
+	handler := calm.handlers || hasHandler(attrs)
 	switch {
 	case name == "script" && calm.calm && calm.localSrc && nothingInside(s, end):
 		x.quietClose = skipSpace(s, min(len(s), end+1))
@@ -202,9 +204,9 @@ func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) 
 		return 0.95, "tag", false
 	case name == "script":
 		return 0.6, "tag named in text", false
-	case hasHandler(attrs) && calm.calm && calm.handlers:
+	case handler && calm.calm:
 		return 0.65, "tag with an event handler calling page code", plain
-	case hasHandler(attrs):
+	case handler:
 		return 0.93, "tag with an event handler", false
 	case hasScriptURL(attrs):
 		return 0.92, "tag with a script URL", false

@@ -30,6 +30,7 @@ func TestXSSCalmMarkup(t *testing.T) {
 		{"handler through globalThis", `<div onClick={() => globalThis.open('//x.example')}>`, true},
 		{"unquoted handler", `<img src=x onerror=showIt()>`, true},
 		{"second handler after arrow", `<a onClick={() => go()} onMouseOver="eval(name)">x</a>`, true},
+		{"handler after an arrow value", `<input value={v => v.trim()} onFocus="alert(1)">`, true},
 		{"script from another host", `<script src="https://cdn.evil.example/x.js"></script>`, true},
 		{"protocol-relative script", `<script src="//evil.example/x.js"></script>`, true},
 		{"local script with inline code", `<script src="app.js">fetch('/x')</script>`, true},
