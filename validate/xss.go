@@ -279,16 +279,10 @@ func scriptRuns(s string, end int, attrs string) bool {
 // plainElements are common HTML and SVG elements that, with calm
 // attributes, lay out or frame content and run nothing: libinjection's
 // verdict on them (it flags every style attribute) is not asked for.
-var plainElements = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`a abbr b blockquote body br button center code div em
-		font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
-		option p pre section select small span strong sub sup svg path g circle rect
-		table tbody td textarea tfoot th thead tr u ul`) {
-		m[n] = true
-	}
-	return m
-}()
+var plainElements = wordSet(`a abbr b blockquote body br button center code div em
+	font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
+	option p pre section select small span strong sub sup svg path g circle rect table
+	tbody td textarea tfoot th thead tr u ul`)
 
 // framesOnly are the elements of execTags whose calm attributes (sizes,
 // an http(s) frame source, SVG geometry) run nothing in the page.

@@ -157,19 +157,13 @@ var urlAttrs = map[string]bool{"src": true, "href": true, "background": true, "p
 
 // calmNames are attribute names that neither load content nor run script,
 // besides data-* and aria-* ones.
-var calmNames = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`alt title class classname id name type value
-		width height border align valign bgcolor color cellpadding cellspacing colspan
-		rowspan role lang dir target rel placeholder disabled checked selected readonly
-		required hidden for htmlfor key ref async defer crossorigin integrity loading
-		frameborder allowfullscreen allow referrerpolicy viewbox fill stroke stroke-width
-		d x y cx cy r rx ry points transform open label tabindex autocomplete
-		maxlength min max step size rows cols wrap method enctype charset`) {
-		m[n] = true
-	}
-	return m
-}()
+var calmNames = wordSet(`alt title class classname id name type value width height
+	border align valign bgcolor color cellpadding cellspacing colspan rowspan role lang
+	dir target rel placeholder disabled checked selected readonly required hidden for
+	htmlfor key ref async defer crossorigin integrity loading frameborder allowfullscreen
+	allow referrerpolicy viewbox fill stroke stroke-width d x y cx cy r rx ry points
+	transform open label tabindex autocomplete maxlength min max step size rows cols
+	wrap method enctype charset`)
 
 // calmName reports whether an attribute name is harmless in itself.
 func calmName(n string) bool {
@@ -279,8 +273,9 @@ func imageFile(u string) bool {
 }
 
 // calmCode reports whether handler code, or a JSX expression, only calls
-// the page's own names: no sink identifier (jsSinkNames), no backtick or
-// backslash, no string-keyed lookup (x['al'+'ert']) and no entity.
+// the page's own names: no sink identifier (jsSinkNames), no string given
+// to a timer or Function, no backtick or backslash, no string-keyed lookup
+// (x['al'+'ert']) and no entity.
 func calmCode(code string) bool {
 	if strings.ContainsAny(code, "`\\") || strings.Contains(code, "&#") {
 		return false
@@ -297,12 +292,28 @@ func calmCode(code string) bool {
 		for j < len(code) && isIdentByte(code[j]) {
 			j++
 		}
-		if jsSinkNames[code[i:j]] {
+		if name := code[i:j]; jsSinkNames[name] || stringRunners[name] && calledWithString(code, j) {
 			return false
 		}
 		i = j - 1
 	}
 	return true
+}
+
+// stringRunners are calls that run code only when given it as a string:
+// setTimeout(() => close(), 200) and function () {...} are page code,
+// setTimeout('alert(1)') and Function('...') are not.
+var stringRunners = wordSet(`settimeout setinterval setimmediate function`)
+
+// calledWithString reports whether code[j:] is a call whose first argument
+// is a string literal.
+func calledWithString(code string, j int) bool {
+	k := skipSpace(code, j)
+	if k >= len(code) || code[k] != '(' {
+		return false
+	}
+	k = skipSpace(code, k+1)
+	return k < len(code) && (code[k] == '\'' || code[k] == '"')
 }
 
 // isIdentByte reports whether c can be part of a JavaScript identifier
@@ -312,16 +323,9 @@ func isIdentByte(c byte) bool { return isWordByte(c) || c == '$' }
 // jsSinkNames are lower-case JavaScript and VBScript identifiers through
 // which handler code reaches secrets, navigation, the network or code
 // evaluation; real handlers being discussed call the page's own functions.
-var jsSinkNames = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range strings.Fields(`alert prompt confirm eval function settimeout
-		setinterval setimmediate execscript document cookie domain location fetch
-		xmlhttprequest import atob fromcharcode fromcodepoint constructor prototype
-		__proto__ window top self parent globalthis frames opener write writeln
-		innerhtml outerhtml insertadjacenthtml srcdoc javascript vbscript msgbox inputbox
-		createelement appendchild localstorage sessionstorage sendbeacon
-		ownerdocument defaultview websocket postmessage`) {
-		m[n] = true
-	}
-	return m
-}()
+var jsSinkNames = wordSet(`alert prompt confirm eval execscript document cookie domain
+	location fetch xmlhttprequest import atob fromcharcode fromcodepoint constructor
+	prototype __proto__ window top self parent globalthis frames opener write writeln
+	innerhtml outerhtml insertadjacenthtml srcdoc javascript vbscript msgbox inputbox
+	createelement appendchild localstorage sessionstorage sendbeacon ownerdocument
+	defaultview websocket postmessage`)
