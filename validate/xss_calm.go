@@ -38,6 +38,10 @@ func nextAttr(s string, i int) (a attr, ok bool) {
 	if i >= len(s) || s[i] == '>' || s[i] == '<' {
 		return a, false
 	}
+	if s[i] == '{' { // a JSX spread, {...props}: a value without a name
+		a.value, a.delim, a.end, a.closed = attrValueAt(s, i)
+		return a, true
+	}
 	j := i
 	for j < len(s) && !isSpace(s[j]) && strings.IndexByte("=/><\"'{", s[j]) < 0 {
 		j++
@@ -45,7 +49,7 @@ func nextAttr(s string, i int) (a attr, ok bool) {
 	a.name = s[i:j]
 	k := skipSpace(s, j)
 	if k >= len(s) || s[k] != '=' {
-		if j == i { // a stray quote or brace where a name belongs
+		if j == i { // a stray quote where a name belongs
 			j++
 		}
 		a.end, a.closed = j, true
@@ -98,6 +102,7 @@ type tagCalm struct {
 	calm     bool // every attribute is harmless if rendered
 	handlers bool // an on* attribute was read (all of them when calm)
 	localSrc bool // a src attribute naming a script file on this site
+	jsx      bool // a braced value or spread: JSX, perhaps of a component
 }
 
 // judgeAttrs reads the attributes of a tag starting at s[i] and says
@@ -123,18 +128,24 @@ func judgeAttrs(s string, i int, absOK bool) tagCalm {
 	}
 }
 
-// calmAttr judges one attribute, noting handlers and local sources in t.
+// calmAttr judges one attribute, noting handlers, local sources and JSX
+// in t.
 func calmAttr(a attr, absOK bool, t *tagCalm) bool {
+	t.jsx = t.jsx || a.delim == '{'
 	switch {
+	case a.name == "":
+		return a.delim == '{' && calmCode(a.value)
 	case a.delim == 0:
-		return a.name != "" && calmName(a.name)
+		return calmName(a.name)
 	case len(a.name) > 2 && strings.HasPrefix(a.name, "on") && allLetters(a.name):
 		t.handlers = true
 		return (a.delim == '"' || a.delim == '\'' || a.delim == '{') && calmCode(a.value)
 	case a.name == "xmlns":
 		return a.delim != '{' && httpURL(a.value)
+	case a.name == "style" && a.delim == '{': // a JSX style object
+		return calmCode(a.value)
 	case a.name == "style":
-		return a.delim != '{' && calmCSS(a.value)
+		return calmCSS(a.value)
 	case urlAttrs[a.name]:
 		if a.delim == '{' {
 			return calmCode(a.value)

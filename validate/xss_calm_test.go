@@ -16,6 +16,7 @@ func TestXSSCalmMarkup(t *testing.T) {
 	}{
 		{"jsx arrow setting state", `<li onClick={() => setSelected(item.id)}>{item.label}</li> re-renders the whole list?`, false},
 		{"jsx handler by name", `Vue: <form onSubmit={submitForm}> vs @submit.prevent — welke is beter?`, false},
+		{"jsx spread and style object", `<Card {...props} style={{ padding: 8 }} onClick={() => onPick(props.id)} />`, false},
 		{"jsx change handler", `<select value={lang} onChange={ev => setLang(ev.target.value)}>`, false},
 		{"quoted page function", `<button type="button" onclick="closeModal('signup')">x</button> closes nothing`, false},
 		{"image fallback", `<img src="avatar.png" onerror="this.onerror=null;this.src='default.png'"> is that ok?`, false},
@@ -120,6 +121,7 @@ func TestNextAttr(t *testing.T) {
 		{` src = 'x.png' `, "src", "x.png", '\''},
 		{` width=100>`, "width", "100", ' '},
 		{` defer>`, "defer", "", 0},
+		{` {...rest}>`, "", "...rest", '{'},
 	}
 	for _, tt := range tests {
 		a, ok := nextAttr(tt.s, 0)
