@@ -191,7 +191,7 @@ func (x *xssScan) tag(s string, i int) {
 // libinjection is not to be asked about (it flags every style and handler).
 func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
 	attrs := s[i+1+len(name) : end]
-	plain := calm.calm && (plainElements[name] || calm.jsx)
+	plain := calm.calm && (plainElements[name] || calm.jsx && !calm.loads)
 	// attrs stops at the '>' of a JSX arrow (={() => go()}); calm read on.
 	handler := calm.handlers || hasHandler(attrs)
 	switch {
@@ -279,7 +279,8 @@ func scriptRuns(s string, end int, attrs string) bool {
 // plainElements are common HTML and SVG elements that, with calm
 // attributes, lay out or frame content and run nothing: libinjection's
 // verdict on them (it flags every style attribute) is not asked for, nor
-// on calm JSX, whose components are not HTML elements at all.
+// on calm JSX, whose components are not HTML elements at all, unless it
+// fetches something through a src.
 var plainElements = wordSet(`a abbr b blockquote body br button center code div em
 	font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
 	option p pre section select small span strong sub sup svg path g circle rect table

@@ -103,6 +103,7 @@ type tagCalm struct {
 	handlers bool // an on* attribute was read (all of them when calm)
 	localSrc bool // a src attribute naming a script file on this site
 	jsx      bool // a braced value or spread: JSX, perhaps of a component
+	loads    bool // a src attribute, which makes the element fetch something
 }
 
 // judgeAttrs reads the attributes of a tag starting at s[i] and says
@@ -151,6 +152,7 @@ func calmAttr(a attr, absOK bool, t *tagCalm) bool {
 			return calmCode(a.value)
 		}
 		local := relativeURL(a.value)
+		t.loads = t.loads || a.name == "src"
 		if a.name == "src" && local && scriptFile(a.value) {
 			t.localSrc = true
 		}

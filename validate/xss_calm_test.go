@@ -35,6 +35,7 @@ func TestXSSCalmMarkup(t *testing.T) {
 		{"script from another host", `<script src="https://cdn.evil.example/x.js"></script>`, true},
 		{"protocol-relative script", `<script src="//evil.example/x.js"></script>`, true},
 		{"local script with inline code", `<script src="app.js">fetch('/x')</script>`, true},
+		{"legacy element behind a JSX value", `<xml id="i" src="island.htc" k={v}></xml>`, true},
 		{"frame of a script URL", `<iframe src="javascript:alert(1)"></iframe>`, true},
 		{"style with expression", `<div style="width:expression(alert(1))">x</div>`, true},
 	}
