@@ -124,12 +124,12 @@ func templateTag(open, body string) (float64, string) {
 // printsContext reports a Go template call that formats the whole data
 // context, the dot: {{ printf "%#v" . }}, {{ print $ }}.
 func printsContext(body string) bool {
-	f := strings.Fields(body)
-	if len(f) < 2 || f[0] != "printf" && f[0] != "print" && f[0] != "println" {
+	t := strings.TrimSpace(strings.TrimPrefix(body, "-"))
+	t = strings.TrimSpace(strings.TrimSuffix(t, "-"))
+	if f := wordAt(t, 0); f != "printf" && f != "print" && f != "println" {
 		return false
 	}
-	last := strings.TrimRight(f[len(f)-1], "-")
-	return last == "." || last == "$"
+	return strings.HasSuffix(t, " .") || strings.HasSuffix(t, " $")
 }
 
 // templateObjects are objects whose bare mention in a template tag is a

@@ -22,6 +22,8 @@ func TestTemplateTags(t *testing.T) {
 		{"erb backticks", `display name: <%= ` + "`uname -a`" + ` %>`, true},
 		{"ruby interpolation backticks", `#{` + "`whoami`" + `}`, true},
 		{"go template dumping context", `nickname {{ printf "%+v" $ }} please`, true},
+		{"trimmed go template dump", `{{- println . -}}`, true},
+		{"go printf of a field", `{{ printf "%.2f" .Price }} rounds wrong`, false},
 		{"constant condition", `{% if 1 %}yes{% endif %}`, true},
 	}
 	for _, tt := range tests {
