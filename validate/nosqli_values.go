@@ -51,7 +51,7 @@ func operatorObject(s string, i, j int, n *nesting) (float64, string) {
 	}
 	braces, parens := n.at(s, b)
 	switch k := keyBefore(s, b); {
-	case credentialKeys[k]:
+	case credentialKeys[k] && parens == 0:
 		return 0.85, "under the credential field " + k
 	case braces == 0 && parens == 0 && matchesAll(s, j):
 		return 0.85, "standing alone for a value"
