@@ -34,7 +34,10 @@ func detectXSS(in *input, c Context) (float64, string) {
 			h.see(0.85, "script-capable construct "+m)
 		}
 	}
-	if in.layers > 0 && tags > 0 && h.score >= 0.5 {
+	// Markup found by decoding counts more, but calm markup only when the
+	// text held escapes, not just lookalike characters (an em dash, ›).
+	calm := x.calmBest && h.score == x.h.score
+	if in.layers > 0 && tags > 0 && h.score >= 0.5 && (!calm || hasEscapes(in.raw)) {
 		h.see(min(h.score+0.1, 0.95), h.detail+" (encoded)")
 	}
 	// libinjection's HTML5 tokenizer reads a window at each of the first
@@ -101,9 +104,20 @@ type xssScan struct {
 	probe   [2]int // starts of tags with risky attributes, for libinjection
 	nprobe  int
 	markers uint32 // bit k: the spaced form of xssMarkers[k] occurs
-	// quietClose is where the closing tag of a calm <script src> would
-	// start, so that it does not count as a script of its own.
+	// quietClose is where the closing tag of a calm <script src> or
+	// <style> element would start, and quietName the element's name, so
+	// that the closing tag does not count as an element of its own.
 	quietClose int
+	quietName  string
+	calmBest   bool // h comes from markup judged calm
+}
+
+// see raises the best hit with a finding that is not calm markup.
+func (x *xssScan) see(score float64, detail string) {
+	if x.h.beats(score) {
+		x.h.see(score, detail)
+		x.calmBest = false
+	}
 }
 
 // xssStops marks the bytes the markup pass always looks closer at: '<' and
@@ -180,9 +194,10 @@ func (x *xssScan) tag(s string, i int) {
 	}
 	if x.h.beats(score) {
 		x.h.see(score, "<"+name+"> "+what)
+		x.calmBest = quiet
 	}
 	if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
-		x.h.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
+		x.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
 	}
 }
 
@@ -195,11 +210,11 @@ func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) 
 	// attrs stops at the '>' of a JSX arrow (={() => go()}); calm read on.
 	handler := calm.handlers || hasHandler(attrs)
 	switch {
+	case i > 0 && i == x.quietClose && name == x.quietName:
+		return 0.5, "closing tag of a calm element", true
 	case name == "script" && calm.calm && calm.localSrc && nothingInside(s, end):
-		x.quietClose = skipSpace(s, min(len(s), end+1))
+		x.quietClose, x.quietName = skipSpace(s, min(len(s), end+1)), name
 		return 0.6, "tag loading a script of the site", true
-	case name == "script" && i > 0 && i == x.quietClose:
-		return 0.6, "closing tag of a script of the site", true
 	case name == "script" && scriptRuns(s, end, attrs):
 		return 0.95, "tag", false
 	case name == "script":
@@ -208,8 +223,10 @@ func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) 
 		return 0.65, "tag with an event handler calling page code", plain
 	case handler:
 		return 0.93, "tag with an event handler", false
-	case hasScriptURL(attrs):
+	case hasScriptURL(attrs) && !calm.calm: // calm allows only inert ones
 		return 0.92, "tag with a script URL", false
+	case name == "style" && calm.calm && s[i+1] != '/' && x.calmStyle(s, end):
+		return 0.5, "element with a plain stylesheet", true
 	case execTags[name] && len(attrs) > 0 && calm.calm && framesOnly[name]:
 		return 0.5, "tag with plain attributes", plain
 	case execTags[name] && len(attrs) > 0:
@@ -225,14 +242,15 @@ func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) 
 func (x *xssScan) injectedHandler(s string, i int) {
 	if i > 0 && (s[i-1] == ' ' || s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '/') &&
 		handlerAt(s, i) && quoteBefore(s, i) {
-		x.h.see(0.85, "quote closed then event handler")
+		x.see(0.85, "quote closed then event handler")
 	}
 }
 
 // scriptURL looks at s[i] for a javascript: or vbscript: URL where a value
 // starts, followed by code.
 func (x *xssScan) scriptURL(s string, i int) {
-	if !strings.HasPrefix(s[i:], "javascript:") && !strings.HasPrefix(s[i:], "vbscript:") {
+	if !strings.HasPrefix(s[i:], "javascript:") && !strings.HasPrefix(s[i:], "vbscript:") ||
+		inertScriptURL(s[i:]) {
 		return
 	}
 	if i > 0 && strings.IndexByte("\"'=( `", s[i-1]) < 0 {
@@ -240,7 +258,7 @@ func (x *xssScan) scriptURL(s string, i int) {
 	}
 	k := strings.IndexByte(s[i:], ':') + i + 1
 	if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
-		x.h.see(0.8, "script URL")
+		x.see(0.8, "script URL")
 	}
 }
 
@@ -257,7 +275,7 @@ func (x *xssScan) documentURL(s string, i int) {
 	for _, u := range documentURLs {
 		if strings.HasPrefix(s[i:], u) {
 			if k := i + len(u); k < len(s) && (s[k] == ',' || s[k] == ';') {
-				x.h.see(0.8, "data URL holding a document")
+				x.see(0.8, "data URL holding a document")
 			}
 			return
 		}
@@ -285,6 +303,16 @@ var plainElements = wordSet(`a abbr b blockquote body br button center code div 
 	font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
 	option p pre section select small span strong sub sup svg path g circle rect table
 	tbody td textarea tfoot th thead tr u ul`)
+
+// calmStyle reports whether the <style> element whose start tag ends at
+// s[end] holds a calm stylesheet, and if so lets its closing tag pass.
+func (x *xssScan) calmStyle(s string, end int) bool {
+	at, ok := calmStyleElement(s, end)
+	if ok {
+		x.quietClose, x.quietName = at, "style"
+	}
+	return ok
+}
 
 // framesOnly are the elements of execTags whose calm attributes (sizes,
 // an http(s) frame source, SVG geometry) run nothing in the page.

