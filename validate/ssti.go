@@ -133,8 +133,9 @@ func printsContext(body string) bool {
 }
 
 // templateObjects are objects whose bare mention in a template tag is a
-// probe: {{self}}, {{ request }}.
-var templateObjects = wordSet(`self request app config settings _self this session
+// probe: {{self}}, {{ request }}. Not this: Handlebars' {{this}} prints
+// the item of an {{#each}}.
+var templateObjects = wordSet(`self request app config settings _self session
 	_context _env g url_for get_flashed_messages`)
 
 // templateExpr scores the body of a template tag.

@@ -15,6 +15,7 @@ func TestTemplateTags(t *testing.T) {
 		{"jinja import", `{% import 'macros/forms.html' as forms %} then forms.input('q') is empty`, false},
 		{"django condition on request", `{% if request.user.is_staff %} is always false in my admin template`, false},
 		{"twig extends", `{% extends 'layout.html.twig' %} {% block body %}{% endblock %}`, false},
+		{"handlebars this", `{{#each tags}}<span>{{this}}</span>{{/each}} prints [object Object]`, false},
 		{"go range over dot", `{{ range . }}{{ .Title }}{{ end }} prints nothing`, false},
 		{"loop over internals", `{% for c in ''.__class__.__mro__[1].__subclasses__() %}{{ c }}{% endfor %}`, true},
 		{"output tag naming config", `{{ config }}`, true},

@@ -164,7 +164,7 @@ func (p *pathFacts) score() hit {
 	switch {
 	case p.climbs >= 1 && target != "" && value:
 		h.see(0.95, "../ climbs to "+target)
-	case p.climbs >= 2 && value:
+	case p.climbs >= 2 && value && !codeCallPrefix(s[:p.first]):
 		h.see(0.9, "repeated ../ climbs out of the base path")
 	case p.climbs >= 1 && p.whole:
 		h.see(0.75, "a value that starts by climbing ../")

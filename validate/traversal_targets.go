@@ -104,3 +104,30 @@ func fileURLSecret(s string) (float64, string) {
 	}
 	return 0, ""
 }
+
+// codeCallPrefix reports whether the text before a climb opens a string
+// argument of a call, include('../../ or require("../../, which is code
+// quoted in a question rather than a value that starts climbing.
+func codeCallPrefix(prefix string) bool {
+	p := strings.TrimRight(prefix, " ")
+	if p == "" || (p[len(p)-1] != '\'' && p[len(p)-1] != '"') {
+		return false
+	}
+	p = strings.TrimRight(p[:len(p)-1], " ")
+	if p == "" || p[len(p)-1] != '(' {
+		return false
+	}
+	p = strings.TrimRight(p[:len(p)-1], " ")
+	return p != "" && isAlpha(p[0]) && allWordish(p)
+}
+
+// allWordish reports whether s is made of word bytes, dots and '$' (a
+// possibly qualified function name).
+func allWordish(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) && s[i] != '.' && s[i] != '$' {
+			return false
+		}
+	}
+	return true
+}
