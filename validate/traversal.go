@@ -44,7 +44,11 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if strings.Contains(in.low, "://") { // which every wrapper below ends in
 		for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://",
 			"data://", "glob://", "compress.zlib://"} {
-			if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
+			// A file:// URL at the start of a sentence is a link being
+			// asked about unless it is the whole value (or, above, it
+			// reaches a secret).
+			if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) &&
+				(w != "file://" || p.whole) {
 				h.see(0.85, "stream wrapper "+w)
 			}
 		}

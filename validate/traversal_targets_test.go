@@ -15,6 +15,8 @@ func TestTraversalTargets(t *testing.T) {
 		{"php include in a question", `is include("../../../lib/db.php") safe if the path is fixed?`, false},
 		{"node require in a question", `require('../../../../config/keys') returns undefined in jest`, false},
 		{"include call reaching a secret", `include('../../../../etc/passwd')`, true},
+		{"local page link in a question", `file:///C:/Users/ana/site/index.html won't load my fonts`, false},
+		{"file URL as a value", `file:///var/lib/app/data.db`, true},
 		{"share in a question", `how do I map \\fileserver01\public as drive Z: on login?`, false},
 		{"drive path value", `C:\Users\ana\report.pdf`, false},
 		{"climbs to a secret in text", `open the attachment ../../../../etc/shadow for me`, true},
