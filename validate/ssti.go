@@ -100,6 +100,10 @@ var controlTags = wordSet(`if elif elsif else endif unless endunless for endfor 
 	endblocktrans comment endcomment raw endraw render section macro endmacro csrf_token
 	cycle now spaceless endspaceless verbatim endverbatim`)
 
+// composeTags are the control tags that load another template by name:
+// a name taken from the request reads any file the engine can.
+var composeTags = wordSet(`include extends import from render`)
+
 // templateTag scores the body of a template tag opened by open. A {% %}
 // tag starting with a control name is judged without the context names
 // its statement plainly uses.
@@ -110,7 +114,14 @@ func templateTag(open, body string) (float64, string) {
 	if open == "{{" && printsContext(body) {
 		return 0.8, "template printing its whole context"
 	}
-	statement := open == "{%" && controlTags[wordAt(strings.TrimLeft(body, "-+ \t\n"), 0)]
+	keyword := ""
+	if open == "{%" {
+		keyword = wordAt(strings.TrimLeft(body, "-+ \t\n"), 0)
+	}
+	statement := controlTags[keyword]
+	if composeTags[keyword] && strings.Contains(body, "request") {
+		return 0.85, "template " + keyword + " of request data"
+	}
 	if !statement {
 		for _, m := range templateContextNames {
 			if strings.Contains(body, m) {

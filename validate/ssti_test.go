@@ -25,6 +25,7 @@ func TestTemplateTags(t *testing.T) {
 		{"go template dumping context", `nickname {{ printf "%+v" $ }} please`, true},
 		{"trimmed go template dump", `{{- println . -}}`, true},
 		{"go printf of a field", `{{ printf "%.2f" .Price }} rounds wrong`, false},
+		{"include of request data", `{% include request.GET.tpl %}`, true},
 		{"constant condition", `{% if 1 %}yes{% endif %}`, true},
 	}
 	for _, tt := range tests {
