@@ -23,7 +23,10 @@ var execTags = map[string]bool{
 
 // detectXSS scores cross-site scripting: a tag that runs script (script,
 // an on* event handler, a javascript: URL), markup that closes an attribute
-// or element to start its own, and script sinks reached that way.
+// or element to start its own, and script sinks reached that way. Markup
+// whose attributes are all calm (xss_calm.go: handlers calling page code,
+// plain styles, local URLs) scores under the chat threshold and over the
+// strict one.
 func detectXSS(in *input, c Context) (float64, string) {
 	s := in.low
 	var x xssScan
@@ -204,6 +207,8 @@ func (x *xssScan) tag(s string, i int) {
 // judgeTag scores the tag named name at s[i], ending at s[end], whose
 // attributes calm describes. quiet says the tag is calm markup that
 // libinjection is not to be asked about (it flags every style and handler).
+// A calm <script src> or <style> element notes where its closing tag will
+// be, for that tag to pass too.
 func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
 	attrs := s[i+1+len(name) : end]
 	plain := calm.calm && (plainElements[name] || calm.jsx && !calm.loads)
