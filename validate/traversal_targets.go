@@ -28,7 +28,7 @@ func secretIn(s string) string {
 // ~/..., c:\...) to one of secretFiles.
 func absoluteSecret(p *pathFacts) (float64, string) {
 	s := strings.TrimSpace(p.s)
-	if !p.whole || !(strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~/") || driveLetter(s)) {
+	if !p.whole || !mayBeAbsolute(s) {
 		return 0, ""
 	}
 	if f := secretIn(pathForm(s[:min(len(s), 512)])); f != "" {
