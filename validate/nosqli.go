@@ -15,6 +15,7 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 	s := in.low
 	var h hit
 	where := false // s holds "$where", perhaps as the start of a longer word
+	var nest nesting
 	for i := strings.IndexByte(s, '$'); i >= 0; i = nextByte(s, i+1, '$') {
 		where = where || strings.HasPrefix(s[i:], "$where")
 		j := i + 1
@@ -32,14 +33,19 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 			h.see(0.92, "operator "+op+" in a form field name")
 		case strings.HasSuffix(before, "{") || strings.HasSuffix(before, ","):
 			if strings.HasPrefix(after, ":") {
-				if valueLike(s[:max(0, i-1)]) || strings.HasPrefix(strings.TrimSpace(s), "{") {
+				if score, why := operatorObject(s, i, j, &nest); score > 0 {
+					h.see(score, "operator "+op+" "+why)
+				} else if strings.HasSuffix(before, ",") &&
+					(valueLike(s[:max(0, i-1)]) || strings.HasPrefix(strings.TrimSpace(s), "{")) {
 					h.see(0.9, "operator "+op+" as an object key")
 				} else {
 					h.see(0.6, "operator "+op+" in pasted query")
 				}
 			}
 		case op == "$where":
-			h.see(0.75, "$where clause")
+			// Named in text ("is $where slow?"); a clause that breaks
+			// out of its string is caught below.
+			h.see(0.5, "$where clause")
 		default:
 			h.see(0.35, "operator name "+op)
 		}

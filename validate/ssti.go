@@ -58,7 +58,7 @@ func detectSSTI(in *input, c Context) (float64, string) {
 		if !closed {
 			end = min(len(body), 64)
 		}
-		score, why := templateExpr(body[:end])
+		score, why := templateTag(open, body[:end])
 		if !closed {
 			score -= 0.2
 		}
@@ -76,16 +76,77 @@ var templateInternals = []string{
 	"__class__", "__globals__", "__init__", "__mro__", "__subclasses__", "__builtins__",
 	"__import__", "getruntime", "processbuilder", "popen", "os.system", ".system(", "exec(",
 	"eval(", "forname", "t(java", "request.application", "self._template", "config.items",
-	"lipsum", "cycler", "joiner", "namespace", "freemarker", "new(", "runtime", "constructor",
-	"subclasses", "getclass", "readfile", "include", "import ", "file(", "request[",
-	"request.", "self.", "settings", "config", ".class", "_self", "env.", "system(",
-	"application", "product", "|attr(", "|filter(", "|join", "attr(", "filter(", "dump(",
+	"lipsum", "cycler", "joiner", "freemarker", "new(", "runtime", "constructor",
+	"subclasses", "getclass", "readfile", "file(", "request[", ".class", "system(",
+	"|attr(", "|filter(", "|join", "attr(", "filter(", "dump(",
 	"file.", ".open(", "?new", "execute", "smarty", "getenv", "process.", "require(",
 }
 
+// templateContextNames are names that reach the template's context or
+// other templates: a probe in an output tag ({{ config }}, {{ self.x }}),
+// but what ordinary control tags are about ({% include 'nav.html' %},
+// {% if request.user.is_staff %}, {% if product.tags contains 'sale' %}).
+var templateContextNames = []string{
+	"namespace", "include", "import ", "request.", "self.", "settings", "config", "_self",
+	"env.", "application", "product",
+}
+
+// controlTags are the statement names of {% %} tags in Jinja, Django,
+// Twig, Nunjucks and Liquid that branch, loop, compose templates or set
+// variables.
+var controlTags = wordSet(`if elif elsif else endif unless endunless for endfor empty
+	while endwhile case when endcase include extends block endblock import from set
+	endset assign capture endcapture with endwith url static load trans blocktrans
+	endblocktrans comment endcomment raw endraw render section macro endmacro csrf_token
+	cycle now spaceless endspaceless verbatim endverbatim`)
+
+// composeTags are the control tags that load another template by name:
+// a name taken from the request reads any file the engine can.
+var composeTags = wordSet(`include extends import from render`)
+
+// templateTag scores the body of a template tag opened by open. A {% %}
+// tag starting with a control name is judged without the context names
+// its statement plainly uses.
+func templateTag(open, body string) (float64, string) {
+	if (open == "<%" || open == "#{") && strings.IndexByte(body, '`') >= 0 {
+		return 0.9, "template expression running a shell command"
+	}
+	if open == "{{" && printsContext(body) {
+		return 0.8, "template printing its whole context"
+	}
+	keyword := ""
+	if open == "{%" {
+		keyword = wordAt(strings.TrimLeft(body, "-+ \t\n"), 0)
+	}
+	statement := controlTags[keyword]
+	if composeTags[keyword] && strings.Contains(body, "request") {
+		return 0.85, "template " + keyword + " of request data"
+	}
+	if !statement {
+		for _, m := range templateContextNames {
+			if strings.Contains(body, m) {
+				return 0.92, "template expression reaching " + strings.Trim(m, "(. |?")
+			}
+		}
+	}
+	return templateExpr(body)
+}
+
+// printsContext reports a Go template call that formats the whole data
+// context, the dot: {{ printf "%#v" . }}, {{ print $ }}.
+func printsContext(body string) bool {
+	t := strings.TrimSpace(strings.TrimPrefix(body, "-"))
+	t = strings.TrimSpace(strings.TrimSuffix(t, "-"))
+	if f := wordAt(t, 0); f != "printf" && f != "print" && f != "println" {
+		return false
+	}
+	return strings.HasSuffix(t, " .") || strings.HasSuffix(t, " $")
+}
+
 // templateObjects are objects whose bare mention in a template tag is a
-// probe: {{self}}, {{ request }}.
-var templateObjects = wordSet(`self request app config settings _self this session
+// probe: {{self}}, {{ request }}. Not this: Handlebars' {{this}} prints
+// the item of an {{#each}}.
+var templateObjects = wordSet(`self request app config settings _self session
 	_context _env g url_for get_flashed_messages`)
 
 // templateExpr scores the body of a template tag.

@@ -22,8 +22,9 @@ var sensitiveFiles = []string{
 func detectTraversal(in *input, c Context) (float64, string) {
 	if !in.nul && !strings.Contains(in.low, "..") && !strings.Contains(in.low, "./") &&
 		!strings.Contains(in.low, ".\\") && !strings.Contains(in.low, "://") &&
-		!strings.Contains(in.low, "0x2e") {
-		return 0, "" // no climb, wrapper or truncation to look at
+		!strings.Contains(in.low, "0x2e") && !strings.Contains(in.low, `\\`) &&
+		!(mayBeAbsolute(in.low) && secretIn(in.low) != "") {
+		return 0, "" // no climb, wrapper, share, absolute path or truncation to look at
 	}
 	s := in.low
 	if strings.Contains(s, "0x") {
@@ -33,6 +34,9 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	p.climbs, p.first = countClimbs(s)
 	p.target = p.findTarget()
 	h := p.score()
+	h.see(absoluteSecret(&p))
+	h.see(uncPath(in.low))
+	h.see(fileURLSecret(in.low))
 	if p.climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") &&
 		!strings.Contains(in.raw, "..\\") {
 		h.see(0.9, "encoded ../ sequence")
@@ -40,12 +44,23 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if strings.Contains(in.low, "://") { // which every wrapper below ends in
 		for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://",
 			"data://", "glob://", "compress.zlib://"} {
-			if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) {
+			// A file:// URL at the start of a sentence is a link being
+			// asked about unless it is the whole value (or, above, it
+			// reaches a secret).
+			if k := strings.Index(in.low, w); k >= 0 && valueLike(in.low[:k]) &&
+				(w != "file://" || p.whole) {
 				h.see(0.85, "stream wrapper "+w)
 			}
 		}
 	}
 	return h.score, h.detail
+}
+
+// mayBeAbsolute reports whether s, trimmed, starts like an absolute path:
+// /, ~/ or a drive letter.
+func mayBeAbsolute(s string) bool {
+	s = strings.TrimLeft(s, " \n\t")
+	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~/") || driveLetter(s)
 }
 
 // pathFacts is what the traversal detector knows about one text.
@@ -153,12 +168,16 @@ func (p *pathFacts) score() hit {
 	switch {
 	case p.climbs >= 1 && target != "" && value:
 		h.see(0.95, "../ climbs to "+target)
-	case p.climbs >= 2 && value:
+	case p.climbs >= 2 && value && !codeCallPrefix(s[:p.first]):
 		h.see(0.9, "repeated ../ climbs out of the base path")
 	case p.climbs >= 1 && p.whole:
 		h.see(0.75, "a value that starts by climbing ../")
+	case p.climbs >= 3 && target != "":
+		h.see(0.85, "repeated ../ climbs to "+target)
 	case p.climbs >= 3:
-		h.see(0.8, "repeated ../ climbs")
+		// In running text, climbs with no sensitive target are how
+		// imports and build configs reach a sibling directory.
+		h.see(0.55, "repeated ../ climbs in a relative path")
 	case p.climbs >= 1 && target != "":
 		h.see(0.6, "../ towards "+target)
 	case p.climbs >= 1:

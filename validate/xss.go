@@ -23,7 +23,10 @@ var execTags = map[string]bool{
 
 // detectXSS scores cross-site scripting: a tag that runs script (script,
 // an on* event handler, a javascript: URL), markup that closes an attribute
-// or element to start its own, and script sinks reached that way.
+// or element to start its own, and script sinks reached that way. Markup
+// whose attributes are all calm (xss_calm.go: handlers calling page code,
+// plain styles, local URLs) scores under the chat threshold and over the
+// strict one.
 func detectXSS(in *input, c Context) (float64, string) {
 	s := in.low
 	var x xssScan
@@ -34,7 +37,10 @@ func detectXSS(in *input, c Context) (float64, string) {
 			h.see(0.85, "script-capable construct "+m)
 		}
 	}
-	if in.layers > 0 && tags > 0 && h.score >= 0.5 {
+	// Markup found by decoding counts more, but calm markup only when the
+	// text held escapes, not just lookalike characters (an em dash, ›).
+	calm := x.calmBest && h.score == x.h.score
+	if in.layers > 0 && tags > 0 && h.score >= 0.5 && (!calm || hasEscapes(in.raw)) {
 		h.see(min(h.score+0.1, 0.95), h.detail+" (encoded)")
 	}
 	// libinjection's HTML5 tokenizer reads a window at each of the first
@@ -101,6 +107,20 @@ type xssScan struct {
 	probe   [2]int // starts of tags with risky attributes, for libinjection
 	nprobe  int
 	markers uint32 // bit k: the spaced form of xssMarkers[k] occurs
+	// quietClose is where the closing tag of a calm <script src> or
+	// <style> element would start, and quietName the element's name, so
+	// that the closing tag does not count as an element of its own.
+	quietClose int
+	quietName  string
+	calmBest   bool // h comes from markup judged calm
+}
+
+// see raises the best hit with a finding that is not calm markup.
+func (x *xssScan) see(score float64, detail string) {
+	if x.h.beats(score) {
+		x.h.see(score, detail)
+		x.calmBest = false
+	}
 }
 
 // xssStops marks the bytes the markup pass always looks closer at: '<' and
@@ -114,15 +134,16 @@ var xssStops = func() (t [256]bool) {
 
 // scan looks, in order, at each '<' that may start a tag, each 'o' that may
 // start an injected event handler, each 'j' or 'v' that may start a script
-// URL and each key byte of a marker. 'o', 'j' and 'v' are skipped in texts
-// without the '=' a handler needs or the ':' a script URL needs.
+// URL, each 'd' that may start a data: URL and each key byte of a marker.
+// 'o', 'j', 'v' and 'd' are skipped in texts without the '=' a handler
+// needs or the ':' a URL needs.
 func (x *xssScan) scan(s string) {
 	stop := xssStops
 	if strings.IndexByte(s, '=') >= 0 {
 		stop['o'] = true
 	}
 	if strings.IndexByte(s, ':') >= 0 {
-		stop['j'], stop['v'] = true, true
+		stop['j'], stop['v'], stop['d'] = true, true, true
 	}
 	for i := 0; i < len(s); i++ {
 		if !stop[s[i]] {
@@ -138,6 +159,8 @@ func (x *xssScan) scan(s string) {
 			x.injectedHandler(s, i)
 		case 'j', 'v':
 			x.scriptURL(s, i)
+		case 'd':
+			x.documentURL(s, i)
 		}
 	}
 }
@@ -163,31 +186,60 @@ func (x *xssScan) tag(s string, i int) {
 	x.tags++
 	end := tagEnd(s, i+1+len(name))
 	attrs := s[i+1+len(name) : end]
-	if x.nprobe < len(x.probe) && riskyAttrs(attrs) {
+	calm := tagCalm{calm: true} // a closing tag has no attributes
+	if s[i+1] != '/' {
+		calm = judgeAttrs(s, i+1+len(name), name == "iframe" || !execTags[name])
+	}
+	score, what, quiet := x.judgeTag(s, i, name, end, calm)
+	if x.nprobe < len(x.probe) && riskyAttrs(attrs) && !quiet {
 		x.probe[x.nprobe] = i
 		x.nprobe++
 	}
-	score, what := 0.35, "HTML tag"
-	switch {
-	case name == "script" && scriptRuns(s, end, attrs):
-		score, what = 0.95, "tag"
-	case name == "script":
-		score, what = 0.6, "tag named in text"
-	case hasHandler(attrs):
-		score, what = 0.93, "tag with an event handler"
-	case hasScriptURL(attrs):
-		score, what = 0.92, "tag with a script URL"
-	case execTags[name] && len(attrs) > 0:
-		score, what = 0.75, "tag with attributes"
-	case execTags[name]:
-		score, what = 0.5, "tag"
-	}
 	if x.h.beats(score) {
 		x.h.see(score, "<"+name+"> "+what)
+		x.calmBest = quiet
 	}
 	if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
-		x.h.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
+		x.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
 	}
+}
+
+// judgeTag scores the tag named name at s[i], ending at s[end], whose
+// attributes calm describes. quiet says the tag is calm markup that
+// libinjection is not to be asked about (it flags every style and handler).
+// A calm <script src> or <style> element notes where its closing tag will
+// be, for that tag to pass too.
+func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
+	attrs := s[i+1+len(name) : end]
+	plain := calm.calm && (plainElements[name] || calm.jsx && !calm.loads)
+	// attrs stops at the '>' of a JSX arrow (={() => go()}); calm read on.
+	handler := calm.handlers || hasHandler(attrs)
+	switch {
+	case i > 0 && i == x.quietClose && name == x.quietName:
+		return 0.5, "closing tag of a calm element", true
+	case name == "script" && calm.calm && calm.localSrc && nothingInside(s, end):
+		x.quietClose, x.quietName = skipSpace(s, min(len(s), end+1)), name
+		return 0.6, "tag loading a script of the site", true
+	case name == "script" && scriptRuns(s, end, attrs):
+		return 0.95, "tag", false
+	case name == "script":
+		return 0.6, "tag named in text", false
+	case handler && calm.calm:
+		return 0.65, "tag with an event handler calling page code", plain
+	case handler:
+		return 0.93, "tag with an event handler", false
+	case hasScriptURL(attrs) && !calm.calm: // calm allows only inert ones
+		return 0.92, "tag with a script URL", false
+	case name == "style" && calm.calm && s[i+1] != '/' && x.calmStyle(s, end):
+		return 0.5, "element with a plain stylesheet", true
+	case execTags[name] && len(attrs) > 0 && calm.calm && framesOnly[name]:
+		return 0.5, "tag with plain attributes", plain
+	case execTags[name] && len(attrs) > 0:
+		return 0.75, "tag with attributes", false
+	case execTags[name]:
+		return 0.5, "tag", plain
+	}
+	return 0.35, "HTML tag", plain
 }
 
 // injectedHandler looks at s[i] == 'o' for an event handler injected by
@@ -195,14 +247,15 @@ func (x *xssScan) tag(s string, i int) {
 func (x *xssScan) injectedHandler(s string, i int) {
 	if i > 0 && (s[i-1] == ' ' || s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '/') &&
 		handlerAt(s, i) && quoteBefore(s, i) {
-		x.h.see(0.85, "quote closed then event handler")
+		x.see(0.85, "quote closed then event handler")
 	}
 }
 
 // scriptURL looks at s[i] for a javascript: or vbscript: URL where a value
 // starts, followed by code.
 func (x *xssScan) scriptURL(s string, i int) {
-	if !strings.HasPrefix(s[i:], "javascript:") && !strings.HasPrefix(s[i:], "vbscript:") {
+	if !strings.HasPrefix(s[i:], "javascript:") && !strings.HasPrefix(s[i:], "vbscript:") ||
+		inertScriptURL(s[i:]) {
 		return
 	}
 	if i > 0 && strings.IndexByte("\"'=( `", s[i-1]) < 0 {
@@ -210,7 +263,27 @@ func (x *xssScan) scriptURL(s string, i int) {
 	}
 	k := strings.IndexByte(s[i:], ':') + i + 1
 	if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
-		x.h.see(0.8, "script URL")
+		x.see(0.8, "script URL")
+	}
+}
+
+// documentURLs are data: URL types a browser renders as a page of its own,
+// running the script inside.
+var documentURLs = []string{"data:text/html", "data:image/svg+xml", "data:application/xhtml+xml"}
+
+// documentURL looks at s[i] == 'd' for a data: URL holding an HTML or SVG
+// document where a value starts: data:text/html;base64,PHNj...
+func (x *xssScan) documentURL(s string, i int) {
+	if i > 0 && strings.IndexByte("\"'=( `", s[i-1]) < 0 {
+		return
+	}
+	for _, u := range documentURLs {
+		if strings.HasPrefix(s[i:], u) {
+			if k := i + len(u); k < len(s) && (s[k] == ',' || s[k] == ';') {
+				x.see(0.8, "data URL holding a document")
+			}
+			return
+		}
 	}
 }
 
@@ -224,6 +297,37 @@ func scriptRuns(s string, end int, attrs string) bool {
 	rest := s[min(len(s), end+1):]
 	rest = rest[:min(len(rest), 24)]
 	return strings.ContainsAny(rest, "();=.[`")
+}
+
+// plainElements are common HTML and SVG elements that, with calm
+// attributes, lay out or frame content and run nothing: libinjection's
+// verdict on them (it flags every style attribute) is not asked for, nor
+// on calm JSX, whose components are not HTML elements at all, unless it
+// fetches something through a src.
+var plainElements = wordSet(`a abbr b blockquote body br button center code div em
+	font footer h1 h2 h3 h4 h5 h6 header hr i iframe img input label li main nav ol
+	option p pre section select small span strong sub sup svg path g circle rect table
+	tbody td textarea tfoot th thead tr u ul`)
+
+// calmStyle reports whether the <style> element whose start tag ends at
+// s[end] holds a calm stylesheet, and if so lets its closing tag pass.
+func (x *xssScan) calmStyle(s string, end int) bool {
+	at, ok := calmStyleElement(s, end)
+	if ok {
+		x.quietClose, x.quietName = at, "style"
+	}
+	return ok
+}
+
+// framesOnly are the elements of execTags whose calm attributes (sizes,
+// an http(s) frame source, SVG geometry) run nothing in the page.
+var framesOnly = map[string]bool{"iframe": true, "svg": true}
+
+// nothingInside reports whether a <script> tag ending at s[end] has no
+// inline code: only white space up to its closing tag or the end of s.
+func nothingInside(s string, end int) bool {
+	j := skipSpace(s, min(len(s), end+1))
+	return j == len(s) || strings.HasPrefix(s[j:], "</script")
 }
 
 // tagNameAt returns the element name starting at s[i] ("" when the '<'
