@@ -53,22 +53,10 @@ func (c *shownCode) whole(r codeRegion) bool {
 	return c.lead >= r.start && skipSpace(c.s, r.end) == len(c.s)
 }
 
-// secretFiles are files only an attacker wants a command to read, even
-// inside code shown in a sentence.
-var secretFiles = []string{"/etc/passwd", "/etc/shadow", "/etc/sudoers", "/proc/self/environ",
-	"/.ssh/id_"}
-
-// reachesSecret reports whether code names one of secretFiles.
+// reachesSecret reports whether code names one of [secretFiles], which a
+// command shown in a sentence reads only when it attacks.
 func reachesSecret(code string) bool {
-	if strings.IndexByte(code, '/') < 0 {
-		return false
-	}
-	for _, f := range secretFiles {
-		if strings.Contains(code, f) {
-			return true
-		}
-	}
-	return false
+	return strings.IndexByte(code, '/') >= 0 && secretIn(code) != ""
 }
 
 // opens reports whether the backtick at s[i] delimits shown code: it

@@ -261,13 +261,14 @@ func TestOwnCorpus(t *testing.T) {
 
 // chatCorpusFloor holds, per split of testdata/chat, the share of attacks
 // blocked and of benign rows blocked that the chat context reached: less
-// detection or more false positives fails the test.
-// TODO: far from the shared corpus's figures. Attacks inside a sentence
-// and code talk in markdown (inline code in other scripts than Latin, JSX
-// handlers, pipes into xargs) are what the detectors miss and block.
+// detection or more false positives fails the test. The detectors were
+// tuned on dev until every row came out right; heldout says how that
+// carries over.
+// TODO: heldout still misses a tenth of the attacks (cmdi, nosqli, ssti
+// and traversal inside sentences) and blocks 2% of benign messages.
 var chatCorpusFloor = map[string]struct{ detection, falsePositives float64 }{
-	"dev":     {0.877, 0.0799},
-	"heldout": {0.860, 0.0749},
+	"dev":     {1.000, 0.0000},
+	"heldout": {0.910, 0.0214},
 }
 
 // TestChatCorpus measures the chat context on the corpus in testdata/chat,

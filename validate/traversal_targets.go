@@ -10,7 +10,7 @@ import "strings"
 // state outright; an absolute path to one where a file name is expected is
 // an attack even without a climb (/proc/self/environ).
 var secretFiles = []string{
-	"etc/passwd", "etc/shadow", "proc/self", "boot.ini", "win.ini", "system32/config",
+	"etc/passwd", "etc/shadow", "etc/sudoers", "proc/self", "boot.ini", "win.ini", "system32/config",
 	".ssh/", "id_rsa", ".bash_history", ".aws/", ".htpasswd", "web.config", ".env",
 }
 
