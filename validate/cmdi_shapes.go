@@ -239,12 +239,18 @@ var commandOptions = []string{"--upload-pack=", "--receive-pack=", "-oproxycomma
 // optionCommand scores an option of [commandOptions] given a command
 // (--upload-pack='touch /tmp/x'), in the lower-cased text.
 func optionCommand(s string) (float64, string) {
-	if strings.IndexByte(s, '=') < 0 {
-		return 0, ""
-	}
-	for _, o := range commandOptions {
-		if k := strings.Index(s, o); k >= 0 && commandAt(s, k+len(o)) != "" {
-			return 0.8, "option " + strings.TrimSuffix(o, "=") + " runs a command"
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], '=')
+		if k < 0 {
+			break
+		}
+		i += k
+		for _, o := range commandOptions {
+			// Every option ends with the = found; --checkpoint-action=exec=
+			// is found at its second.
+			if strings.HasSuffix(s[:i+1], o) && commandAt(s, i+1) != "" {
+				return 0.8, "option " + strings.TrimSuffix(o, "=") + " runs a command"
+			}
 		}
 	}
 	return 0, ""
