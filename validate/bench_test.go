@@ -200,3 +200,15 @@ func BenchmarkReferenceLoop(b *testing.B) {
 		b.Fatal("unreachable")
 	}
 }
+
+// TestChatTextAllowed keeps the benchmarks honest: the chat messages they
+// time are ordinary ones, which the chat context lets through.
+func TestChatTextAllowed(t *testing.T) {
+	v := mustNew(t, Config{})
+	for _, n := range []int{100, 1 << 10, 64 << 10} {
+		if vd := v.Check(chatText(n), Chat); !vd.Allowed {
+			f, _ := vd.Blocking()
+			t.Errorf("the %d-byte benchmark message is blocked: %s %.2f %s", n, f.Kind, f.Score, f.Detail)
+		}
+	}
+}

@@ -245,6 +245,9 @@ func optionCommand(s string) (float64, string) {
 			break
 		}
 		i += k
+		if i == 0 || !isAlpha(s[i-1]) {
+			continue // every option's name ends with a letter: not x = 1
+		}
 		for _, o := range commandOptions {
 			// Every option ends with the = found; --checkpoint-action=exec=
 			// is found at its second.

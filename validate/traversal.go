@@ -31,7 +31,7 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		s = pathForm(s) // 0x2e0x2e0x2f spells ../
 	}
 	p := pathFacts{s: s, nul: in.nul, whole: !strings.ContainsAny(strings.TrimSpace(s), " \n\t")}
-	p.climbs, p.first = countClimbs(s)
+	p.climbs, p.first, p.run = countClimbs(s)
 	p.target = p.findTarget()
 	h := p.score()
 	h.see(absoluteSecret(&p))
@@ -66,17 +66,27 @@ func mayBeAbsolute(s string) bool {
 // pathFacts is what the traversal detector knows about one text.
 type pathFacts struct {
 	s      string
-	nul    bool   // a NUL byte was dropped
-	whole  bool   // the text is one token, without inner spaces
-	climbs int    // ../ sequences
-	first  int    // index of the first, or -1
-	target string // a sensitive file the text reaches, or ""
+	nul    bool     // a NUL byte was dropped
+	whole  bool     // the text is one token, without inner spaces
+	climbs int      // ../ sequences
+	first  int      // index of the first, or -1
+	run    climbRun // the token with the most ../
+	target string   // a sensitive file the text reaches, or ""
+}
+
+// climbRun is the token (a run without white space) of a text that holds
+// the most ../ sequences.
+type climbRun struct {
+	climbs int // its ../ sequences
+	start  int // the index of its first, or -1
 }
 
 // countClimbs counts ../ and ..\ sequences (also .../ and ..;/) that start
-// a path segment, and returns the index of the first.
-func countClimbs(s string) (climbs, first int) {
-	first = -1
+// a path segment, and returns the index of the first and the token that
+// holds the most of them.
+func countClimbs(s string) (climbs, first int, run climbRun) {
+	first, run.start = -1, -1
+	cur, last := climbRun{start: -1}, -1 // the token being read; end of its last climb
 	for i := 0; i+2 < len(s); i++ {
 		if s[i] != '.' {
 			k := strings.IndexByte(s[i:], '.')
@@ -97,10 +107,18 @@ func countClimbs(s string) (climbs, first int) {
 			if first < 0 {
 				first = i
 			}
+			if last < 0 || strings.ContainsAny(s[last:i], " \n\t") {
+				cur = climbRun{start: i}
+			}
+			cur.climbs++
+			if cur.climbs > run.climbs {
+				run = cur
+			}
+			last = j
 		}
 		i = j - 1
 	}
-	return climbs, first
+	return climbs, first, run
 }
 
 // findTarget returns the sensitive file in the path a climb leads to, or
@@ -108,8 +126,16 @@ func countClimbs(s string) (climbs, first int) {
 func (p *pathFacts) findTarget() string {
 	region := ""
 	switch {
-	case p.climbs > 0:
+	case p.climbs > 0 && (p.whole || p.run.climbs < 3):
 		region = p.s[p.first:min(len(p.s), p.first+512)]
+	case p.climbs > 0:
+		// Running text with a path of many climbs: its target is in that
+		// path, not in another one the sentence names.
+		end := p.run.start + strings.IndexAny(p.s[p.run.start:], " \n\t")
+		if end < p.run.start {
+			end = len(p.s)
+		}
+		region = p.s[p.run.start:min(end, p.run.start+512)]
 	case p.whole || p.nul:
 		region = p.s[:min(len(p.s), 4096)]
 	default:
@@ -172,9 +198,9 @@ func (p *pathFacts) score() hit {
 		h.see(0.9, "repeated ../ climbs out of the base path")
 	case p.climbs >= 1 && p.whole:
 		h.see(0.75, "a value that starts by climbing ../")
-	case p.climbs >= 3 && target != "":
+	case p.run.climbs >= 3 && target != "":
 		h.see(0.85, "repeated ../ climbs to "+target)
-	case p.climbs >= 3:
+	case p.run.climbs >= 3:
 		// In running text, climbs with no sensitive target are how
 		// imports and build configs reach a sibling directory.
 		h.see(0.55, "repeated ../ climbs in a relative path")

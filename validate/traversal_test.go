@@ -80,7 +80,7 @@ func FuzzTraversalMatchesReference(f *testing.F) {
 		if got, want := pathForm(s), refPathForm(s); got != want {
 			t.Fatalf("pathForm(%q) = %q, want %q", s, got, want)
 		}
-		n, first := countClimbs(s)
+		n, first, _ := countClimbs(s)
 		if wn, wfirst := refCountClimbs(s); n != wn || first != wfirst {
 			t.Fatalf("countClimbs(%q) = %d, %d, want %d, %d", s, n, first, wn, wfirst)
 		}
@@ -88,4 +88,21 @@ func FuzzTraversalMatchesReference(f *testing.F) {
 			t.Fatalf("firstTarget(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+func TestClimbRun(t *testing.T) {
+	for _, tc := range []struct {
+		in           string
+		climbs, most int
+	}{
+		{"../../../etc/passwd", 3, 3},
+		{"../a ../b ../c", 3, 1}, // three paths of one climb each
+		{"see ../x and ../../../y", 4, 3},
+		{"no climb", 0, 0},
+	} {
+		n, _, run := countClimbs(tc.in)
+		if n != tc.climbs || run.climbs != tc.most {
+			t.Errorf("countClimbs(%q) = %d climbs, %d in one path; want %d, %d", tc.in, n, run.climbs, tc.climbs, tc.most)
+		}
+	}
 }

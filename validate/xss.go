@@ -135,15 +135,16 @@ var xssStops = func() (t [256]bool) {
 // scan looks, in order, at each '<' that may start a tag, each 'o' that may
 // start an injected event handler, each 'j' or 'v' that may start a script
 // URL, each 'd' that may start a data: URL and each key byte of a marker.
-// 'o', 'j', 'v' and 'd' are skipped in texts without the '=' a handler
-// needs or the ':' a URL needs.
+// 'o', 'j' and 'v' are skipped in texts without the '=' a handler needs or
+// the ':' a URL needs, 'd' in texts without "data:".
 func (x *xssScan) scan(s string) {
 	stop := xssStops
 	if strings.IndexByte(s, '=') >= 0 {
 		stop['o'] = true
 	}
 	if strings.IndexByte(s, ':') >= 0 {
-		stop['j'], stop['v'], stop['d'] = true, true, true
+		stop['j'], stop['v'] = true, true
+		stop['d'] = hasDataScheme(s)
 	}
 	for i := 0; i < len(s); i++ {
 		if !stop[s[i]] {
@@ -265,6 +266,22 @@ func (x *xssScan) scriptURL(s string, i int) {
 	if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
 		x.see(0.8, "script URL")
 	}
+}
+
+// hasDataScheme reports whether s holds "data:", found from its colons,
+// which are much rarer in text than its d.
+func hasDataScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], ':')
+		if k < 0 {
+			return false
+		}
+		i += k
+		if i >= 4 && s[i-4:i] == "data" {
+			return true
+		}
+	}
+	return false
 }
 
 // documentURLs are data: URL types a browser renders as a page of its own,

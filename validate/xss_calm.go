@@ -87,7 +87,7 @@ func nextAttr(s string, i int) (a attr, ok bool) {
 		return a, true
 	}
 	j := i
-	for j < len(s) && !isSpace(s[j]) && strings.IndexByte("=/><\"'{", s[j]) < 0 {
+	for j < len(s) && !attrNameEnd[s[j]] {
 		j++
 	}
 	a.name = s[i:j]
@@ -211,6 +211,15 @@ func calmAttr(a attr, absOK bool, t *tagCalm) bool {
 // follows.
 var urlAttrs = map[string]bool{"src": true, "href": true, "background": true, "poster": true,
 	"action": true}
+
+// attrNameEnd marks the bytes that end an attribute name: white space and
+// =/><"'{.
+var attrNameEnd = func() (t [256]bool) {
+	for _, c := range []byte(" \t\n\r\f\v=/><\"'{") {
+		t[c] = true
+	}
+	return t
+}()
 
 // calmNames are attribute names that neither load content nor run script,
 // besides data-* and aria-* ones.
