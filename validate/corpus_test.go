@@ -263,23 +263,25 @@ func TestOwnCorpus(t *testing.T) {
 // blocked and of benign rows blocked that the chat context reached: less
 // detection or more false positives fails the test. The detectors were
 // tuned on dev until every row came out right; heldout says how that
-// carries over.
+// carries over, and fresh, written afterwards by someone else and read by
+// nobody, says it again.
 // TODO: heldout still misses a tenth of the attacks (cmdi, nosqli, ssti
 // and traversal inside sentences) and blocks 2% of benign messages.
 var chatCorpusFloor = map[string]struct{ detection, falsePositives float64 }{
 	"dev":     {1.000, 0.0000},
 	"heldout": {0.910, 0.0214},
+	"fresh":   {0.908, 0.0292},
 }
 
 // TestChatCorpus measures the chat context on the corpus in testdata/chat,
 // written for bulwark in many languages and styles (see its README).
 func TestChatCorpus(t *testing.T) {
 	v := mustNew(t, Config{})
-	for _, split := range []string{"dev", "heldout"} {
+	for _, split := range []string{"dev", "heldout", "fresh"} {
 		t.Run(split, func(t *testing.T) {
 			var rows []corpusRow
 			for _, r := range readCorpus(t, filepath.Join("testdata", "chat")) {
-				if strings.HasPrefix(r.ID, "g-") && splitOf(r.ID) == split {
+				if splitOf(r.ID) == split {
 					rows = append(rows, r)
 				}
 			}
@@ -310,10 +312,16 @@ func TestChatCorpus(t *testing.T) {
 	}
 }
 
-// splitOf names the half of testdata/chat a row id falls in: dev for an
-// even last hex digit, heldout for an odd one.
+// splitOf names the part of testdata/chat a row id falls in: fresh for
+// the second set (ids f-…), and of the first (g-…) dev for an even last hex
+// digit, heldout for an odd one.
 func splitOf(id string) string {
-	if strings.IndexByte("02468ace", id[len(id)-1]) >= 0 {
+	switch {
+	case strings.HasPrefix(id, "f-"):
+		return "fresh"
+	case !strings.HasPrefix(id, "g-"):
+		return ""
+	case strings.IndexByte("02468ace", id[len(id)-1]) >= 0:
 		return "dev"
 	}
 	return "heldout"
