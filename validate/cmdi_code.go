@@ -35,6 +35,9 @@ func newShownCode(s string) shownCode {
 // at reports whether s[i] lies in shown code. i must not be less than in
 // the previous call.
 func (c *shownCode) at(i int) bool {
+	if c.md.done && !c.valid {
+		return false // a text with no code at all
+	}
 	r, ok := c.md.at(i)
 	if !ok {
 		return false

@@ -236,6 +236,9 @@ func braceObfuscation(s string) (float64, string) {
 var commandOptions = []string{"--upload-pack=", "--receive-pack=", "-oproxycommand=",
 	"-o proxycommand=", "--checkpoint-action=exec=", "--rsh=", "--use-compress-program="}
 
+// optionLastBytes are the bytes [commandOptions] end in before their =.
+const optionLastBytes = "kdchm"
+
 // optionCommand scores an option of [commandOptions] given a command
 // (--upload-pack='touch /tmp/x'), in the lower-cased text.
 func optionCommand(s string) (float64, string) {
@@ -245,8 +248,8 @@ func optionCommand(s string) (float64, string) {
 			break
 		}
 		i += k
-		if i == 0 || !isAlpha(s[i-1]) {
-			continue // every option's name ends with a letter: not x = 1
+		if i == 0 || strings.IndexByte(optionLastBytes, s[i-1]) < 0 {
+			continue // not the end of an option's name: x = 1, class="row"
 		}
 		for _, o := range commandOptions {
 			// Every option ends with the = found; --checkpoint-action=exec=
