@@ -66,6 +66,32 @@ func fastest(v *Validator, a, b string) (time.Duration, time.Duration) {
 	return ta, tb
 }
 
+// wantLinear fails t unless f on large, twice the length of small, takes
+// at most three times as long as on small, each time the fastest of nine
+// runs, in one of five tries.
+func wantLinear(t *testing.T, name, small, large string, f func(string)) {
+	t.Helper()
+	var t1, t2 time.Duration
+	for range 5 {
+		t1, t2 = fastestRun(func() { f(small) }), fastestRun(func() { f(large) })
+		if t2 <= 3*t1 {
+			return
+		}
+	}
+	t.Errorf("%s: %v for %d bytes but %v for %d", name, t1, len(small), t2, len(large))
+}
+
+// fastestRun returns the fastest of nine runs of f.
+func fastestRun(f func()) time.Duration {
+	best := time.Duration(1 << 62)
+	for range 9 {
+		start := time.Now()
+		f()
+		best = min(best, time.Since(start))
+	}
+	return best
+}
+
 // TestAllocsBounded checks that the number of allocations of a Check does
 // not grow with the input: copies are made per pass, not per byte or token.
 func TestAllocsBounded(t *testing.T) {

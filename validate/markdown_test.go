@@ -1,9 +1,9 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestCodeCursor(t *testing.T) {
@@ -71,32 +71,14 @@ func TestCodeCursorLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test; run without -short")
 	}
-	for _, unit := range []string{"` `` ``` ```` ", "````````\n```````\n``````\n", "~~~~~\n~~~~\n~~~\n", "`x"} {
-		small, large := strings.Repeat(unit, 8<<10/len(unit)), strings.Repeat(unit, 16<<10/len(unit))
-		var t1, t2 time.Duration
-		for range 5 {
-			t1, t2 = fastestWalk(small), fastestWalk(large)
-			if t2 <= 3*t1 {
-				break
-			}
-		}
-		if t2 > 3*t1 {
-			t.Errorf("%q: %v for %d bytes but %v for %d", unit, t1, len(small), t2, len(large))
-		}
-	}
-}
-
-// fastestWalk returns the fastest of nine walks of a codeCursor over
-// every offset of text.
-func fastestWalk(text string) time.Duration {
-	best := time.Duration(1 << 62)
-	for range 9 {
-		start := time.Now()
+	walk := func(text string) {
 		c := codeCursor{s: text}
 		for i := range len(text) {
 			c.at(i)
 		}
-		best = min(best, time.Since(start))
 	}
-	return best
+	for _, unit := range []string{"` `` ``` ```` ", "````````\n```````\n``````\n", "~~~~~\n~~~~\n~~~\n", "`x"} {
+		small, large := strings.Repeat(unit, 8<<10/len(unit)), strings.Repeat(unit, 16<<10/len(unit))
+		wantLinear(t, fmt.Sprintf("%q", unit), small, large, walk)
+	}
 }

@@ -1,9 +1,9 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestXSSCalmMarkup checks that markup people quote while asking about it
@@ -198,30 +198,10 @@ func TestCalmMarkupLinear(t *testing.T) {
 		t.Skip("timing test; run without -short")
 	}
 	const n = 16 << 10
+	judge := func(s string) { detectXSS(prepare(s), Chat) }
 	for _, unit := range []string{`<a b=`, `<a b="`, `<a b={`, `<a onclick={{`, `<a b `} {
 		small := strings.Repeat(unit, n/len(unit))
 		large := strings.Repeat(unit, 2*n/len(unit))
-		var t1, t2 time.Duration
-		for range 5 {
-			t1, t2 = timeXSS(small), timeXSS(large)
-			if t2 <= 3*t1 {
-				break
-			}
-		}
-		if t2 > 3*t1 {
-			t.Errorf("%q: %v for %d bytes but %v for twice as many", unit, t1, len(small), t2)
-		}
+		wantLinear(t, fmt.Sprintf("%q", unit), small, large, judge)
 	}
-}
-
-// timeXSS returns the fastest of five runs of detectXSS on s.
-func timeXSS(s string) time.Duration {
-	in := prepare(s)
-	best := time.Duration(1 << 62)
-	for range 5 {
-		start := time.Now()
-		detectXSS(in, Chat)
-		best = min(best, time.Since(start))
-	}
-	return best
 }
