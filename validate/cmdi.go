@@ -715,7 +715,7 @@ func commandAt(s string, i int) string {
 		}
 		return s[i:j]
 	}
-	if s[i] == '$' && i+1 < len(s) && (isAlpha(s[i+1]) || s[i+1] == '{') {
+	if s[i] == '$' && i+1 < len(s) && (isAlpha(s[i+1]) || s[i+1] == '{') && !codeVariable(s, i+1) {
 		return "$variable"
 	}
 	j := i
@@ -896,4 +896,18 @@ func wholeSubstitution(s string, i int) bool {
 	inner, after := s[i+1:i+1+k], i+2+k
 	return strings.Contains(inner, " ") && (after == len(s) || s[after] == '`') &&
 		anyCommandAt(inner, 0) != ""
+}
+
+// codeVariable reports whether the name at s[i] is a variable of PHP or
+// Perl code, not a shell command held in a variable: a method call or
+// property ($stmt->execute), an index ($row['id']) or an assignment with
+// spaces ($x = 1), none of which a shell runs.
+func codeVariable(s string, i int) bool {
+	j := i
+	for j < len(s) && isWordByte(s[j]) {
+		j++
+	}
+	rest := s[j:]
+	return strings.HasPrefix(rest, "->") || strings.HasPrefix(rest, "[") ||
+		strings.HasPrefix(rest, " = ") || strings.HasPrefix(rest, " =& ")
 }

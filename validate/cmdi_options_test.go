@@ -31,3 +31,20 @@ func TestOptionCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestCodeVariable(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"$stmt->execute()", true},
+		{"$row['id']", true},
+		{"$x = 1", true},
+		{"$cmd", false},
+		{"$c1$c2", false},
+	} {
+		if got := codeVariable(tc.in, 1); got != tc.want {
+			t.Errorf("codeVariable(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

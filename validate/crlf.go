@@ -27,6 +27,18 @@ func detectCRLF(in *input, c Context) (float64, string) {
 			return 0.9, "U+560A/U+560D (low bytes LF/CR) then a header"
 		}
 	}
+	for _, sep := range unicodeBreaks {
+		for i, n := 0, 0; n < 8; n++ {
+			k := strings.Index(s[i:], sep)
+			if k < 0 {
+				break
+			}
+			i += k + len(sep)
+			if header := headerLineAt(s, skipSpace(s, i)); header != "" {
+				return 0.85, "Unicode line break then header " + header
+			}
+		}
+	}
 	if !hasLineBreak(s) {
 		return 0, ""
 	}
@@ -61,6 +73,11 @@ func detectCRLF(in *input, c Context) (float64, string) {
 	}
 	return h.score, h.detail
 }
+
+// unicodeBreaks are the line breaks of Unicode (LINE SEPARATOR, PARAGRAPH
+// SEPARATOR, NEXT LINE) that some servers and proxies fold to CR or LF
+// when they write a header.
+var unicodeBreaks = []string{"\u2028", "\u2029", "\u0085"}
 
 // hasLineBreak reports whether s holds a CR or an LF. Two vectorised byte
 // searches beat strings.ContainsAny, which tests the text byte by byte.

@@ -64,7 +64,40 @@ func detectNoSQLi(in *input, c Context) (float64, string) {
 			h.see(0.85, "JavaScript breakout "+strings.TrimSpace(m))
 		}
 	}
+	if k := strings.Index(head, "|| this."); k >= 0 && valueLike(s[:k]) {
+		h.see(0.85, "JavaScript breakout || this.") // 0 || this.isAdmin == true
+	}
+	h.see(whereReturnInSentence(s))
 	return h.score, h.detail
+}
+
+// whereReturnInSentence scores a $where breakout typed inside a sentence:
+// a quote that does not close a string the text opened, then ; return
+// (Kunde: '; return true; var a=' danke).
+func whereReturnInSentence(s string) (float64, string) {
+	if !strings.Contains(s, "return") {
+		return 0, ""
+	}
+	var seen [3]int
+	q := newQuoteFinder(s)
+	for n := 0; n < maxEmbeddedQuotes; {
+		i, k := q.next()
+		if i < 0 {
+			break
+		}
+		if apostrophe(s, i) {
+			continue
+		}
+		if seen[k]++; seen[k]%2 == 0 {
+			continue
+		}
+		n++
+		rest := strings.TrimLeft(s[i+1:], " ")
+		if t, ok := strings.CutPrefix(rest, ";"); ok && strings.HasPrefix(strings.TrimLeft(t, " "), "return ") {
+			return 0.85, "quote closed inside a sentence, then ; return"
+		}
+	}
+	return 0, ""
 }
 
 // nextByte returns the index of the first c in s at or after from, or -1.

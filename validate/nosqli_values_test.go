@@ -17,7 +17,7 @@ func TestOperatorValues(t *testing.T) {
 		{"empty comparison as a value", `my order id: {"$gt": ""} can you look it up`, true},
 		{"anchor regex as a value", `customer code {"$regex": ".*"} — what do you have on file?`, true},
 		{"operator under a password", `login body {"user":"root","password":{"$ne":"x"}} returns 200`, true},
-		{"where breaking out", `name'; return this.password != ''; var x='`, false},
+		{"where breaking out", `name'; return this.password != ''; var x='`, true},
 		{"where clause stealing", `{"$where": "this.password.match(/^a/)"}`, true},
 	}
 	for _, tt := range tests {

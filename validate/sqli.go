@@ -586,12 +586,30 @@ func (f *sqlFacts) word(s string, t sqlTok, j int, st *sqlScan) {
 	if f.danger == "" {
 		if d := dangerName(t.val, info); d != "" && (!dangerNeedsCall[d] || peekByte(s, j) == '(') {
 			f.danger = "SQL " + d + " reached from input"
-			f.dangerNamed = peekByte(s, j) != '('
+			f.dangerNamed = namedInProse(s, t.pos, j)
 		}
 	}
 	if info&isClause != 0 {
 		f.clause(s, t, j, st)
 	}
+}
+
+// namedInProse reports whether the danger word at s[pos:end] is only named,
+// as a question names it (what is xp_cmdshell for?), or run as a pasted
+// statement (can I use SELECT pg_sleep(3) in a test?): not an argument, an
+// operand or a call inside an expression.
+func namedInProse(s string, pos, end int) bool {
+	b := pos
+	for b > 0 && s[b-1] == ' ' {
+		b--
+	}
+	if b > 0 && strings.IndexByte("(,=<>+-*/|&", s[b-1]) >= 0 {
+		return false // convert(int,@@version), 1=sleep(5)
+	}
+	if peekByte(s, end) != '(' {
+		return true
+	}
+	return strings.HasSuffix(s[:b], " select") || s[:b] == "select"
 }
 
 // clause records what the [sqlClauseWords] word t adds to f.

@@ -34,9 +34,16 @@ func embeddedBreakout(s string) (float64, string) {
 			continue // it closes a string the text opened itself: "House" UNION
 		}
 		n++
-		seg, ok := injectedPart(s[i+1:])
+		rest := s[i+1:]
+		if strings.HasPrefix(rest, "--") && commentEnd(rest, 2) && i > 0 && isWordByte(s[i-1]) {
+			return 0.85, "quote closed inside a sentence, then a comment" // admin'-- and ...
+		}
+		seg, ok := injectedPart(rest, s[i])
 		if !ok {
 			continue
+		}
+		if assignments(seg) > 0 {
+			return 0.85, "quote closed inside a sentence, then more columns set"
 		}
 		g := sqlFeatures(seg)
 		for _, what := range []string{g.tautology, g.danger, g.stacked, g.union} {
@@ -51,25 +58,31 @@ func embeddedBreakout(s string) (float64, string) {
 	return 0, ""
 }
 
-// injectedPart returns the SQL that follows a closing quote up to where the
-// attacker ends it: a -- or # comment, or a || that reopens the string
-// (||'). ok is false unless the text goes on with a boolean, a statement
-// separator or a concatenation and reaches such an end within
-// maxInjectedLen bytes, outside quoted strings.
-func injectedPart(rest string) (seg string, ok bool) {
+// injectedPart returns the SQL that follows a closing quote q up to where
+// the attacker ends it: a -- or # comment, a || that reopens the string
+// (||'), or a string left open for the application to close, which ends
+// with the word after its quote (jean' OR 'a'='a and then words). ok is
+// false unless the text goes on, after closing parentheses, with a
+// boolean, a statement separator, a concatenation or a comma and reaches
+// such an end within maxInjectedLen bytes.
+func injectedPart(rest string, q byte) (seg string, ok bool) {
 	rest = clip(rest, maxInjectedLen)
-	t, _, more := nextSQLTok(rest, 0)
+	t, j, more := nextSQLTok(rest, 0)
+	for n := 0; more && n < 3 && t.kind == 'p' && t.val == ")"; n++ {
+		t, j, more = nextSQLTok(rest, j) // kim')) OR ...
+	}
 	if !more {
 		return "", false
 	}
 	concat := t.kind == 'o' && t.val == "||"
 	switch {
-	case concat, t.kind == 'o' && t.val == "&&", t.kind == 'p' && t.val == ";":
+	case concat, t.kind == 'o' && t.val == "&&", t.kind == 'p' && (t.val == ";" || t.val == ","):
 	case t.kind == 'w' && (t.val == "or" || t.val == "and" || t.val == "xor" || t.val == "union"):
 	default:
 		return "", false
 	}
 	var quote byte
+	open := -1 // where the string still open began
 	for i := 0; i < len(rest); i++ {
 		c := rest[i]
 		switch {
@@ -82,12 +95,45 @@ func injectedPart(rest string) (seg string, ok bool) {
 				return rest[:i], true
 			}
 		case c == '\'' || c == '"' || c == '`':
-			quote = c
+			quote, open = c, i
 		case c == '#', c == '-' && strings.HasPrefix(rest[i:], "--") && commentEnd(rest, i+2):
 			return rest[:i], true
 		}
 	}
-	return "", false
+	if quote == 0 || quote != q {
+		return "", false
+	}
+	end := open + 1
+	for end < len(rest) && isWordByte(rest[end]) {
+		end++
+	}
+	return rest[:end] + string(q), true
+}
+
+// assignments counts the ", name = '" that follow one another at the start
+// of seg: a value of an UPDATE ... SET that goes on to set more columns
+// (x', role='admin', bio='hi).
+func assignments(seg string) int {
+	n, i := 0, 0
+	for {
+		t, j, ok := nextSQLTok(seg, i)
+		if !ok || t.val != "," {
+			return n
+		}
+		name, k, ok := nextSQLTok(seg, j)
+		if !ok || name.kind != 'w' {
+			return n
+		}
+		eq, k2, ok := nextSQLTok(seg, k)
+		if !ok || eq.val != "=" {
+			return n
+		}
+		v, k3, ok := nextSQLTok(seg, k2)
+		if !ok || v.kind != 's' {
+			return n
+		}
+		n, i = n+1, k3
+	}
 }
 
 // commentEnd reports whether a -- at rest[:i] starts a comment as MySQL

@@ -1,6 +1,9 @@
 package validate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEmbeddedBreakout(t *testing.T) {
 	for _, tc := range []struct {
@@ -38,7 +41,7 @@ func TestInjectedPart(t *testing.T) {
 		{" yours -- honestly", "", false}, // no boolean after the quote
 		{" or 1=1--x", "", false},         // --x is no comment in MySQL
 	} {
-		seg, ok := injectedPart(tc.rest)
+		seg, ok := injectedPart(tc.rest, '\'')
 		if seg != tc.seg || ok != tc.ok {
 			t.Errorf("injectedPart(%q) = %q, %v, want %q, %v", tc.rest, seg, ok, tc.seg, tc.ok)
 		}
@@ -76,6 +79,40 @@ func TestExponentThenKeyword(t *testing.T) {
 	} {
 		if got := exponentThenKeyword(tc.in, tc.j); got != tc.want {
 			t.Errorf("exponentThenKeyword(%q, %d) = %d, want %d", tc.in, tc.j, got, tc.want)
+		}
+	}
+}
+
+func TestAssignments(t *testing.T) {
+	for _, tc := range []struct {
+		seg  string
+		want int
+	}{
+		{", role='admin', bio='hi'", 2},
+		{", role = 'admin'", 1},
+		{", and then more", 0},
+		{" or 1=1", 0},
+	} {
+		if got := assignments(tc.seg); got != tc.want {
+			t.Errorf("assignments(%q) = %d, want %d", tc.seg, got, tc.want)
+		}
+	}
+}
+
+func TestNamedInProse(t *testing.T) {
+	for _, tc := range []struct {
+		s, word string
+		want    bool
+	}{
+		{"what is xp_cmdshell for", "xp_cmdshell", true},
+		{"can i use select pg_sleep(3) in a test", "pg_sleep", true},
+		{"1 and 1=convert(int,@@version)", "@@version", false},
+		{"x and 1=sleep(5)", "sleep", false},
+		{"then benchmark(100,md5(1)) runs", "benchmark", false},
+	} {
+		pos := strings.Index(tc.s, tc.word)
+		if got := namedInProse(tc.s, pos, pos+len(tc.word)); got != tc.want {
+			t.Errorf("namedInProse(%q, %q) = %v, want %v", tc.s, tc.word, got, tc.want)
 		}
 	}
 }

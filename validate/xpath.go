@@ -19,13 +19,16 @@ func detectXPath(in *input, c Context) (float64, string) {
 	q := strings.IndexAny(s[:min(len(s), 64)], "'\"")
 	breakout := false
 	if q >= 0 && valueLike(s[:q]) {
-		rest := strings.TrimLeft(s[q+1:], " )]")
-		breakout = strings.HasPrefix(rest, "or ") || strings.HasPrefix(rest, "and ") ||
-			strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "]")
+		breakout = xpathContinues(s[q+1:])
+	} else if n := leadingNumber(s); n > 0 {
+		breakout = xpathContinues(s[n:]) // 0 or count(//user)>0, 1] | //card
+	}
+	if !breakout {
+		h.see(xpathInSentence(s))
 	}
 	whole := !strings.Contains(strings.TrimSpace(s), " ")
 	if !breakout && !whole && c == Chat {
-		return 0, "" // XPath in running text counts only in strict context
+		return h.score, h.detail // other XPath in running text counts only in strict context
 	}
 	fn := ""
 	for _, f := range xpathFuncs {
@@ -45,4 +48,56 @@ func detectXPath(in *input, c Context) (float64, string) {
 		h.see(0.35, "XPath function "+fn)
 	}
 	return h.score, h.detail
+}
+
+// xpathContinues reports whether rest, what follows a closed string or a
+// number, goes on in XPath: a boolean, a union or the end of a predicate.
+func xpathContinues(rest string) bool {
+	rest = strings.TrimLeft(rest, " )]")
+	return strings.HasPrefix(rest, "or ") || strings.HasPrefix(rest, "and ") ||
+		strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "]")
+}
+
+// leadingNumber returns the length of the digits that s starts with.
+func leadingNumber(s string) int {
+	n := 0
+	for n < len(s) && isDigit(s[n]) {
+		n++
+	}
+	return n
+}
+
+// xpathInSentence scores an XPath breakout typed inside a sentence: a quote
+// that does not close a string the text opened, then a boolean or a union
+// that reaches a path or a probing function within a short reach (smith'
+// or 'z'='z would need SQL; x'] | //user/password | //book[' is XPath).
+func xpathInSentence(s string) (float64, string) {
+	var seen [3]int
+	q := newQuoteFinder(s)
+	for n := 0; n < maxEmbeddedQuotes; {
+		i, k := q.next()
+		if i < 0 {
+			break
+		}
+		if apostrophe(s, i) {
+			continue
+		}
+		if seen[k]++; seen[k]%2 == 0 {
+			continue
+		}
+		n++
+		rest := clip(s[i+1:], 160)
+		if !xpathContinues(rest) {
+			continue
+		}
+		for _, f := range xpathFuncs {
+			if strings.Contains(rest, f) {
+				return 0.88, "quote closed inside a sentence, then XPath " + f
+			}
+		}
+		if t := strings.TrimLeft(rest, " )]"); strings.HasPrefix(t, "|") && strings.Contains(t, "//") {
+			return 0.88, "quote closed inside a sentence, then an XPath union"
+		}
+	}
+	return 0, ""
 }
