@@ -179,9 +179,9 @@ func (rc *runCgroup) readKB(v2file, v1file string) int64 {
 	return v / 1024
 }
 
-// kill kills every process left in the run's cgroup and waits until it is
-// empty: cgroup.kill on v2, freeze-kill-thaw on v1.
-func (rc *runCgroup) kill() error {
+// procsFile returns the cgroup.procs file that lists the run's processes,
+// or "".
+func (rc *runCgroup) procsFile() string {
 	dir := rc.v2
 	if dir == "" {
 		dir = rc.v1["pids"]
@@ -190,9 +190,29 @@ func (rc *runCgroup) kill() error {
 		}
 	}
 	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "cgroup.procs")
+}
+
+// pids returns at most n of the processes in the run's cgroup.
+func (rc *runCgroup) pids(n int) []int {
+	procs := rc.procsFile()
+	if procs == "" {
 		return nil
 	}
-	procs := filepath.Join(dir, "cgroup.procs")
+	pids, _ := readPids(procs)
+	return pids[:min(len(pids), n)]
+}
+
+// kill kills every process left in the run's cgroup and waits until it is
+// empty: cgroup.kill on v2, freeze-kill-thaw on v1.
+func (rc *runCgroup) kill() error {
+	procs := rc.procsFile()
+	if procs == "" {
+		return nil
+	}
+	dir := filepath.Dir(procs)
 	for i := 0; ; i++ {
 		pids, err := readPids(procs)
 		if err != nil {

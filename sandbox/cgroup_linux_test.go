@@ -289,3 +289,12 @@ func TestCgroupV2Kernel(t *testing.T) {
 		t.Errorf("the run's cgroup is still there: %v", err)
 	}
 }
+
+func TestVmHWM(t *testing.T) {
+	if kb := vmHWM(os.Getpid()); kb < 1000 {
+		t.Errorf("vmHWM of the test process = %d KiB, want its megabytes", kb)
+	}
+	if kb := vmHWM(1 << 30); kb != 0 {
+		t.Errorf("vmHWM of a process that does not exist = %d, want 0", kb)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -51,6 +52,10 @@ type sandbox struct {
 	// itself, so that the result does not wait for the kernel to tear the
 	// namespaces down. Pools set it; a lone run tears down before returning.
 	async func(teardown func() error)
+	// hwm is the largest resident peak (VmHWM, KiB) seen in a program of
+	// the run while it ran: the cgroup's peak above the waiting init misses
+	// a program smaller than the kernel's batches of memory charges.
+	hwm atomic.Int64
 }
 
 var runSeq atomic.Uint64
@@ -277,8 +282,10 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 		return fail(&SetupError{"send job", err})
 	}
 	var cause atomic.Int32
+	sb.hwm.Store(0)
 	stop := func(c endCause) {
 		if cause.CompareAndSwap(int32(endNone), int32(c)) {
+			sb.sampleHWM() // the last look before everything dies
 			sb.kill()
 		}
 	}
@@ -311,7 +318,7 @@ func (sb *sandbox) run(ctx context.Context, spec Spec) (res Result, err error) {
 	if sb.cg != nil {
 		cpu, _ := sb.cg.cpu()
 		res.CPU, oom = cpu, sb.cg.oomKills()
-		res.MaxRSSKB = max(sb.cg.peakKB()-baseKB, 0)
+		res.MaxRSSKB = max(sb.cg.peakKB()-baseKB, sb.hwm.Load())
 	} else {
 		// TODO: rusage charges the program with the init's own memory, which
 		// its vfork-and-exec shares until exec; without a cgroup there is
@@ -373,11 +380,60 @@ func (sb *sandbox) watch(ctx context.Context, l Limits, stop func(endCause)) (
 			if sb.cg == nil {
 				continue
 			}
+			sb.sampleHWM()
 			if cpu, ok := sb.cg.cpu(); ok && cpu >= l.CPU {
 				stop(endTimeout)
 			}
 		}
 	}
+}
+
+// sampleHWM raises sb.hwm to the largest VmHWM of the run's programs (the
+// processes of its cgroup but the init), looking at no more than
+// maxHWMProcs of them.
+func (sb *sandbox) sampleHWM() {
+	if sb.cg == nil || sb.cmd == nil || sb.cmd.Process == nil {
+		return
+	}
+	for _, pid := range sb.cg.pids(maxHWMProcs + 1) {
+		if pid == sb.cmd.Process.Pid {
+			continue
+		}
+		raise(&sb.hwm, vmHWM(pid))
+	}
+}
+
+// raise sets a to v when v is larger, safely against other writers.
+func raise(a *atomic.Int64, v int64) {
+	for {
+		cur := a.Load()
+		if v <= cur || a.CompareAndSwap(cur, v) {
+			return
+		}
+	}
+}
+
+// maxHWMProcs bounds the processes [sandbox.sampleHWM] reads, so that a
+// fork bomb costs the watcher no more than a few files.
+const maxHWMProcs = 16
+
+// vmHWM returns the resident peak of process pid in KiB, or 0 when it is
+// gone or unreadable.
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := bytes.Cut(b, []byte("\nVmHWM:"))
+	if !ok {
+		return 0
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	kb, err := strconv.ParseInt(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("kB")))), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return kb
 }
 
 // judge turns kernel facts into a status.

@@ -135,6 +135,17 @@ func TestAccounting(t *testing.T) {
 	}
 }
 
+// TestAccountingOnTimeout checks that a run the sandbox kills still
+// reports its memory: a shell loop is smaller than the kernel's batches of
+// memory charges, so the figure comes from the program's own peak.
+func TestAccountingOnTimeout(t *testing.T) {
+	res := run(t, script.Request{Language: "sh", Code: "while :; do :; done", TimeoutS: 0.5})
+	expectStatus(t, res, "timeout")
+	if res.MaxRSSKB < 100 || res.MaxRSSKB > 256<<10 {
+		t.Errorf("max_rss_kb %d, want a shell's few hundred KiB", res.MaxRSSKB)
+	}
+}
+
 func TestRequestErrors(t *testing.T) {
 	r := runner(t)
 	tests := []struct {
