@@ -219,6 +219,9 @@ func separatorScan(in *input, v *shellView, lead bool) hit {
 			if cmd == "" && (value || chain) {
 				cmd = dotCommandAt(s, j)
 			}
+			if cmd == "" {
+				cmd = reconThenPunctuation(s, k) // & whoami, can you check
+			}
 			shaped, strong := separatorShape(s, i, j)
 			if cmd == "" {
 				cmd = shaped

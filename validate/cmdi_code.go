@@ -45,7 +45,7 @@ func (c *shownCode) at(i int) bool {
 	if !c.valid || r != c.last {
 		c.last, c.valid = r, true
 		c.shown = r.setOff(c.s) && !c.whole(r) && !inTemplateTag(c.s, r.start) &&
-			!reachesSecret(c.s[r.body:r.bodyEnd])
+			!shownReachesSecret(c.s[r.body:r.bodyEnd])
 	}
 	return c.shown
 }
@@ -60,6 +60,16 @@ func (c *shownCode) whole(r codeRegion) bool {
 // command shown in a sentence reads only when it attacks.
 func reachesSecret(code string) bool {
 	return strings.IndexByte(code, '/') >= 0 && secretIn(code) != ""
+}
+
+// shownReachesSecret is [reachesSecret] for code shown in a sentence, where
+// /etc/passwd does not count: it is readable by everyone and what admin
+// questions parse (`awk -F: '{print $1}' /etc/passwd | sort`).
+func shownReachesSecret(code string) bool {
+	if strings.Contains(code, "etc/passwd") {
+		code = strings.ReplaceAll(code, "etc/passwd", "")
+	}
+	return reachesSecret(code)
 }
 
 // opens reports whether the backtick at s[i] delimits shown code: it
@@ -150,7 +160,8 @@ func askedInstall(s string, i int) bool {
 	}
 	seg := s[k:i]
 	c := max(strings.Index(seg, "curl "), strings.Index(seg, "wget "))
-	if c <= 0 || valueLike(s[:k+c]) || !isSpace(seg[c-1]) {
+	inSpan := c == 0 && k > 0 && s[k-1] == '`' // I keep seeing `curl … | sh`
+	if c < 0 || valueLike(s[:k+c]) || !inSpan && (c == 0 || !isSpace(seg[c-1])) {
 		return false
 	}
 	u := strings.Index(seg[c:], "https://")

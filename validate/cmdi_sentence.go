@@ -98,7 +98,7 @@ var reconCommands = wordSet(`whoami uname ifconfig ipconfig hostname systeminfo 
 func commandLineAt(s string, k int) bool {
 	cmd := commandAt(s, k)
 	if cmd == "" {
-		return false
+		return reconThenPunctuation(s, k) != ""
 	}
 	if reconCommands[cmd] {
 		return true
@@ -119,6 +119,27 @@ func commandLineAt(s string, k int) bool {
 		w++
 	}
 	return strings.HasPrefix(s[w:], "://") || w == j+1 && strings.HasPrefix(s[w:], `:\`)
+}
+
+// reconThenPunctuation returns the recon command (whoami, uname) that
+// starts at s[k], spelled plainly or with cmd.exe carets, when the sentence
+// goes on after a comma or a full stop (pc-42 & w^h^o^a^m^i, can you
+// check?), or "".
+func reconThenPunctuation(s string, k int) string {
+	for lim := k + 8; k < len(s) && k < lim && skippable(s[k]); k++ {
+	}
+	var buf [16]byte
+	w := buf[:0]
+	j := k
+	for ; j < len(s) && j-k < 32 && (isAlpha(s[j]) || s[j] == '^'); j++ {
+		if s[j] != '^' && len(w) < len(buf) {
+			w = append(w, s[j])
+		}
+	}
+	if j < len(s) && strings.IndexByte(",.!?", s[j]) >= 0 && reconCommands[string(w)] {
+		return string(w)
+	}
+	return ""
 }
 
 // gluedSubstitution reports whether the $( or backtick at s[i] is glued

@@ -47,3 +47,19 @@ func TestValueToken(t *testing.T) {
 		}
 	}
 }
+
+func TestReconThenPunctuation(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"whoami, can you check", "whoami"},
+		{"w^h^o^a^m^i. thanks", "whoami"},
+		{"hostname? please", "hostname"},
+		{"whoami can you check", ""}, // commandAt reads that one
+		{"jerry, a classic", ""},
+	} {
+		if got := reconThenPunctuation(tc.in, 0); got != tc.want {
+			t.Errorf("reconThenPunctuation(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

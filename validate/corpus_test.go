@@ -264,23 +264,24 @@ func TestOwnCorpus(t *testing.T) {
 // detection or more false positives fails the test. The detectors were
 // tuned on dev until every row came out right; heldout says how that
 // carries over, and fresh, written afterwards by someone else and read by
-// nobody, says it again. dev2 (sqli, xpath, nosqli, crlf, ldap) was tuned on
-// after fresh was measured.
+// nobody, says it again. dev2 (sqli, xpath, nosqli, crlf, ldap) and dev3
+// (cmdi, ssti, traversal, xss) were tuned on after fresh was measured.
 // TODO: heldout and fresh still miss about one attack in twenty (cmdi,
 // nosqli, ssti and traversal inside sentences) and block 2-3% of benign
 // messages, most of them quoting a classic payload to ask about it.
 var chatCorpusFloor = map[string]struct{ detection, falsePositives float64 }{
 	"dev":     {1.000, 0.0000},
-	"heldout": {0.945, 0.0214},
-	"fresh":   {0.945, 0.0292},
+	"heldout": {0.950, 0.0161},
+	"fresh":   {0.950, 0.0167},
 	"dev2":    {0.977, 0.0000},
+	"dev3":    {0.944, 0.0067},
 }
 
 // TestChatCorpus measures the chat context on the corpus in testdata/chat,
 // written for bulwark in many languages and styles (see its README).
 func TestChatCorpus(t *testing.T) {
 	v := mustNew(t, Config{})
-	for _, split := range []string{"dev", "heldout", "fresh", "dev2"} {
+	for _, split := range []string{"dev", "heldout", "fresh", "dev2", "dev3"} {
 		t.Run(split, func(t *testing.T) {
 			var rows []corpusRow
 			for _, r := range readCorpus(t, filepath.Join("testdata", "chat")) {
@@ -316,7 +317,8 @@ func TestChatCorpus(t *testing.T) {
 }
 
 // splitOf names the part of testdata/chat a row id falls in: fresh for
-// the second set (ids f-…), dev2 for the third (d2-…), and of the first
+// the second set (ids f-…), dev2 and dev3 for the third and fourth (d2-…,
+// d3-…), and of the first
 // (g-…) dev for an even last hex digit, heldout for an odd one.
 func splitOf(id string) string {
 	switch {
@@ -324,6 +326,8 @@ func splitOf(id string) string {
 		return "fresh"
 	case strings.HasPrefix(id, "d2-"):
 		return "dev2"
+	case strings.HasPrefix(id, "d3-"):
+		return "dev3"
 	case !strings.HasPrefix(id, "g-"):
 		return ""
 	case strings.IndexByte("02468ace", id[len(id)-1]) >= 0:

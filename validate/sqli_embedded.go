@@ -26,8 +26,8 @@ func embeddedBreakout(s string) (float64, string) {
 		if i < 0 {
 			break
 		}
-		if apostrophe(s, i) {
-			continue
+		if apostrophe(s, i) || s[i] == '`' {
+			continue // a backtick in chat is markdown code: `|| true`
 		}
 		seen[k]++
 		if seen[k]%2 == 0 {

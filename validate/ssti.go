@@ -14,7 +14,8 @@ const maxTemplateTags = 64
 // getRuntime) or computes (7*7).
 func detectSSTI(in *input, c Context) (float64, string) {
 	s := in.low
-	if strings.IndexByte(s, '{') < 0 && !strings.Contains(s, "<%") && !strings.Contains(s, "@(") {
+	if strings.IndexByte(s, '{') < 0 && !strings.Contains(s, "<%") && !strings.Contains(s, "@(") &&
+		!strings.Contains(s, "<#") && !strings.Contains(s, "[#") {
 		return 0, "" // every delimiter has one of these
 	}
 	var h hit
@@ -37,6 +38,10 @@ func detectSSTI(in *input, c Context) (float64, string) {
 			open, close = "@(", ")"
 		case s[i] == '<' && s[i+1] == '%':
 			open, close = "<%", "%>"
+		case s[i] == '<' && s[i+1] == '#':
+			open, close = "<#", ">" // FreeMarker directives: <#assign x = ...>
+		case s[i] == '[' && s[i+1] == '#':
+			open, close = "[#", "]" // and their square-bracket syntax
 		default:
 			continue
 		}
@@ -80,6 +85,7 @@ var templateInternals = []string{
 	"subclasses", "getclass", "readfile", "file(", "request[", ".class", "system(",
 	"|attr(", "|filter(", "|join", "attr(", "filter(", "dump(",
 	"file.", ".open(", "?new", "execute", "smarty", "getenv", "process.", "require(",
+	"call .", "'system'", "\"system\"", "'passthru'", "\"passthru\"", "'shell_exec'",
 }
 
 // templateContextNames are names that reach the template's context or
@@ -88,7 +94,7 @@ var templateInternals = []string{
 // {% if request.user.is_staff %}, {% if product.tags contains 'sale' %}).
 var templateContextNames = []string{
 	"namespace", "include", "import ", "request.", "self.", "settings", "config", "_self",
-	"env.", "application", "product",
+	"env.", "application",
 }
 
 // controlTags are the statement names of {% %} tags in Jinja, Django,
@@ -169,8 +175,14 @@ func templateExpr(e string) (float64, string) {
 	if strings.HasPrefix(trimmed, "if true") || strings.HasPrefix(trimmed, "if 1") {
 		return 0.85, "template condition on a constant"
 	}
-	if methodCall(trimmed) {
-		return 0.75, "template method call"
+	if root, ok := methodCall(trimmed); ok {
+		if root == "" || templateObjects[root] || isDigit(root[0]) {
+			// {{'a'.toUpperCase()}}, {% for k in config.iteritems() %}
+			return 0.8, "template method call on a literal or the engine's objects"
+		}
+		// {{ order.date.strftime('%d') }}, {{ price.toFixed(2) }}: what
+		// templates being debugged call; strict blocks it, chat does not.
+		return 0.6, "template method call"
 	}
 	if strings.ContainsAny(trimmed, "()[]'\"|") {
 		return 0.6, "template expression"
@@ -200,8 +212,9 @@ func arithmeticProbe(e string) bool {
 	return false
 }
 
-// methodCall reports name.method( inside a template expression.
-func methodCall(e string) bool {
+// methodCall reports name.method( inside a template expression, and the
+// name its chain starts from: "" when that is a literal ('a'.upper()).
+func methodCall(e string) (root string, ok bool) {
 	for i := 1; i < len(e); i++ {
 		if e[i] != '(' {
 			continue
@@ -211,8 +224,13 @@ func methodCall(e string) bool {
 			j--
 		}
 		if j < i && j > 0 && e[j-1] == '.' {
-			return true
+			m := j - 1
+			for m > 0 && (isWordByte(e[m-1]) || e[m-1] == '.') {
+				m--
+			}
+			root, _, _ = strings.Cut(e[m:j-1], ".")
+			return root, true
 		}
 	}
-	return false
+	return "", false
 }

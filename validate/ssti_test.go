@@ -37,3 +37,21 @@ func TestTemplateTags(t *testing.T) {
 		})
 	}
 }
+
+func TestMethodCallRoot(t *testing.T) {
+	for _, tc := range []struct {
+		in, root string
+		ok       bool
+	}{
+		{"order.date.strftime('%d')", "order", true},
+		{"'a'.toupper()", "", true},
+		{"config.iteritems()", "config", true},
+		{"price|round(2)", "", false},
+		{"name", "", false},
+	} {
+		root, ok := methodCall(tc.in)
+		if root != tc.root || ok != tc.ok {
+			t.Errorf("methodCall(%q) = %q, %v, want %q, %v", tc.in, root, ok, tc.root, tc.ok)
+		}
+	}
+}

@@ -13,6 +13,7 @@ var sensitiveFiles = []string{
 	".htaccess", ".htpasswd", "web.config", "wp-config", ".env", "id_rsa",
 	"etc/", "var/log", "var/www", "/root/", "inetpub", "system32", "c:/",
 	"php.ini", "httpd.conf", "apache2", "nginx", ".bash_history", ".ssh/", "/dev/",
+	".aws/", "etc/sudoers",
 }
 
 // detectTraversal scores path traversal: ../ sequences (however encoded:
@@ -40,6 +41,11 @@ func detectTraversal(in *input, c Context) (float64, string) {
 	if p.climbs >= 1 && in.layers > 0 && !strings.Contains(in.raw, "../") &&
 		!strings.Contains(in.raw, "..\\") {
 		h.see(0.9, "encoded ../ sequence")
+	}
+	if k := strings.Index(in.low, "php://filter/"); k >= 0 && strings.Contains(in.low[k:], "resource=") {
+		// The whole file-reading chain, which a question about the
+		// wrapper seldom spells out: php://filter/read=…/resource=x.
+		h.see(0.85, "php://filter chain reading a resource")
 	}
 	if strings.Contains(in.low, "://") { // which every wrapper below ends in
 		for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://",

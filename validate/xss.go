@@ -66,7 +66,49 @@ func detectXSS(in *input, c Context) (float64, string) {
 			h.see(0.75, "script sink "+sink+" as a whole value")
 		}
 	}
+	if c == Chat && h.score >= DefaultChatThreshold && shownMarkupOnly(s) {
+		return shownMarkupScore, h.detail + ", shown as markdown code"
+	}
 	return h.score, h.detail
+}
+
+// shownMarkupScore is what markup inside markdown code scores in chat: over
+// the strict threshold, under the chat one.
+const shownMarkupScore = 0.65
+
+// shownMarkupOnly reports whether what makes s risky sits in markdown code
+// shown in a sentence (`<script defer>`, a ```html fence): with those spans
+// blanked, the markup scan finds nothing that blocks in chat. A message
+// that is one code span, or code glued to a word, does not count as shown.
+func shownMarkupOnly(s string) bool {
+	if strings.IndexByte(s, '`') < 0 && strings.IndexByte(s, '~') < 0 {
+		return false
+	}
+	var rest []byte
+	c := codeCursor{s: s}
+	for {
+		r, ok := c.next()
+		if !ok {
+			break
+		}
+		whole := skipSpace(s, 0) >= r.start && skipSpace(s, r.end) == len(s)
+		if !r.setOff(s) || whole {
+			continue
+		}
+		if rest == nil {
+			rest = []byte(s)
+		}
+		for i := r.start; i < r.end; i++ {
+			rest[i] = ' '
+		}
+	}
+	if rest == nil {
+		return false
+	}
+	var y xssScan
+	y.scan(string(rest))
+	return y.h.score < DefaultChatThreshold && y.marker(string(rest)) == "" &&
+		!jsSinkAfterBreakout(string(rest))
 }
 
 // tokenizerMayFire reports whether libinjection.IsXSS can hold for s or a

@@ -205,3 +205,21 @@ func TestCalmMarkupLinear(t *testing.T) {
 		wantLinear(t, fmt.Sprintf("%q", unit), small, large, judge)
 	}
 }
+
+func TestShownMarkupOnly(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"what is `<script defer>` for?", true},
+		{"```html\n<img src=x onerror=alert(1)>\n```\nwhy does this alert?", true},
+		{"`<script>alert(1)</script>`", false},                // the whole message
+		{"see `<b>` and <img src=x onerror=alert(1)>", false}, // markup outside the code too
+		{"name`<svg onload=alert(1)>`", false},                // glued to a word
+		{"no code here <script>alert(1)</script>", false},
+	} {
+		if got := shownMarkupOnly(tc.in); got != tc.want {
+			t.Errorf("shownMarkupOnly(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
