@@ -28,6 +28,9 @@ func detectCRLF(in *input, c Context) (float64, string) {
 		}
 	}
 	for _, sep := range unicodeBreaks {
+		if strings.IndexByte(s, sep[0]) < 0 {
+			continue // its lead byte is rare: most texts end here
+		}
 		for i, n := 0, 0; n < 8; n++ {
 			k := strings.Index(s[i:], sep)
 			if k < 0 {

@@ -15,7 +15,7 @@ const maxTemplateTags = 64
 func detectSSTI(in *input, c Context) (float64, string) {
 	s := in.low
 	if strings.IndexByte(s, '{') < 0 && !strings.Contains(s, "<%") && !strings.Contains(s, "@(") &&
-		!strings.Contains(s, "<#") && !strings.Contains(s, "[#") {
+		(strings.IndexByte(s, '#') < 0 || !strings.Contains(s, "<#") && !strings.Contains(s, "[#")) {
 		return 0, "" // every delimiter has one of these
 	}
 	var h hit

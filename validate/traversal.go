@@ -42,12 +42,13 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		!strings.Contains(in.raw, "..\\") {
 		h.see(0.9, "encoded ../ sequence")
 	}
-	if k := strings.Index(in.low, "php://filter/"); k >= 0 && strings.Contains(in.low[k:], "resource=") {
-		// The whole file-reading chain, which a question about the
-		// wrapper seldom spells out: php://filter/read=…/resource=x.
-		h.see(0.85, "php://filter chain reading a resource")
-	}
 	if strings.Contains(in.low, "://") { // which every wrapper below ends in
+		if k := schemeIndex(in.low, "php"); k >= 0 && strings.HasPrefix(in.low[k:], "php://filter/") &&
+			strings.Contains(in.low[k:], "resource=") {
+			// The whole file-reading chain, which a question about the
+			// wrapper seldom spells out: php://filter/read=…/resource=x.
+			h.see(0.85, "php://filter chain reading a resource")
+		}
 		for _, w := range []string{"file://", "php://", "zip://", "phar://", "expect://",
 			"data://", "glob://", "compress.zlib://"} {
 			// A file:// URL at the start of a sentence is a link being
@@ -113,7 +114,7 @@ func countClimbs(s string) (climbs, first int, run climbRun) {
 			if first < 0 {
 				first = i
 			}
-			if last < 0 || strings.ContainsAny(s[last:i], " \n\t") {
+			if last < 0 || hasBlank(s[last:i]) {
 				cur = climbRun{start: i}
 			}
 			cur.climbs++
@@ -125,6 +126,13 @@ func countClimbs(s string) (climbs, first int, run climbRun) {
 		i = j - 1
 	}
 	return climbs, first, run
+}
+
+// hasBlank reports whether s holds a space, tab or line feed, with
+// vectorised searches that stop at the first (prose has one at once).
+func hasBlank(s string) bool {
+	return strings.IndexByte(s, ' ') >= 0 || strings.IndexByte(s, '\n') >= 0 ||
+		strings.IndexByte(s, '\t') >= 0
 }
 
 // findTarget returns the sensitive file in the path a climb leads to, or

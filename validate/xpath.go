@@ -23,7 +23,7 @@ func detectXPath(in *input, c Context) (float64, string) {
 	} else if n := leadingNumber(s); n > 0 {
 		breakout = xpathContinues(s[n:]) // 0 or count(//user)>0, 1] | //card
 	}
-	if !breakout {
+	if !breakout && mayHoldXPath(s) {
 		h.see(xpathInSentence(s))
 	}
 	whole := !strings.Contains(strings.TrimSpace(s), " ")
@@ -100,4 +100,11 @@ func xpathInSentence(s string) (float64, string) {
 		}
 	}
 	return 0, ""
+}
+
+// mayHoldXPath reports whether s holds what every XPath function, axis or
+// union of [xpathInSentence] needs: a parenthesis, a //, a :: or an @*.
+func mayHoldXPath(s string) bool {
+	return strings.IndexByte(s, '(') >= 0 || strings.Contains(s, "//") ||
+		strings.Contains(s, "::") || strings.Contains(s, "@*")
 }

@@ -230,7 +230,7 @@ func (x *xssScan) tag(s string, i int) {
 	end := tagEnd(s, i+1+len(name))
 	attrs := s[i+1+len(name) : end]
 	calm := tagCalm{calm: true} // a closing tag has no attributes
-	if s[i+1] != '/' {
+	if s[i+1] != '/' && calmMatters(name, attrs) {
 		calm = judgeAttrs(s, i+1+len(name), name == "iframe" || !execTags[name])
 	}
 	score, what, quiet := x.judgeTag(s, i, name, end, calm)
@@ -245,6 +245,16 @@ func (x *xssScan) tag(s string, i int) {
 	if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '>') && valueLike(s[:i-1]) {
 		x.see(min(x.h.score+0.2, 0.95), "markup breaks out of an attribute")
 	}
+}
+
+// calmMatters reports whether judging the attributes of tag name can
+// change its verdict: not for a plain element whose attributes hold no
+// handler, script URL, risky attribute or JSX value (<div class="row">),
+// which scores as an HTML tag either way.
+func calmMatters(name, attrs string) bool {
+	return execTags[name] || name == "script" || name == "style" ||
+		strings.IndexByte(attrs, '{') >= 0 || hasHandler(attrs) || hasScriptURL(attrs) ||
+		riskyAttrs(attrs)
 }
 
 // judgeTag scores the tag named name at s[i], ending at s[end], whose
