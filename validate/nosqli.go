@@ -78,20 +78,8 @@ func whereReturnInSentence(s string) (float64, string) {
 	if strings.IndexByte(s, ';') < 0 {
 		return 0, "" // the ; is much rarer in text than the r of return
 	}
-	var seen [3]int
-	q := newQuoteFinder(s)
-	for n := 0; n < maxEmbeddedQuotes; {
-		i, k := q.next()
-		if i < 0 {
-			break
-		}
-		if apostrophe(s, i) {
-			continue
-		}
-		if seen[k]++; seen[k]%2 == 0 {
-			continue
-		}
-		n++
+	q := newSentenceQuotes(s, true)
+	for i := q.next(); i >= 0; i = q.next() {
 		rest := strings.TrimLeft(s[i+1:], " ")
 		if t, ok := strings.CutPrefix(rest, ";"); ok && strings.HasPrefix(strings.TrimLeft(t, " "), "return ") {
 			return 0.85, "quote closed inside a sentence, then ; return"

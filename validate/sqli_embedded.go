@@ -19,21 +19,8 @@ const (
 // yours); here the SQL and its end tell them apart. A quote that closes a
 // string opened earlier in the text is pasted SQL, not a breakout.
 func embeddedBreakout(s string) (float64, string) {
-	var seen [3]int // quotes of each kind so far, apostrophes left out
-	q := newQuoteFinder(s)
-	for n := 0; n < maxEmbeddedQuotes; {
-		i, k := q.next()
-		if i < 0 {
-			break
-		}
-		if apostrophe(s, i) || s[i] == '`' {
-			continue // a backtick in chat is markdown code: `|| true`
-		}
-		seen[k]++
-		if seen[k]%2 == 0 {
-			continue // it closes a string the text opened itself: "House" UNION
-		}
-		n++
+	q := newSentenceQuotes(s, false) // a backtick in chat is markdown code: `|| true`
+	for i := q.next(); i >= 0; i = q.next() {
 		rest := s[i+1:]
 		if strings.HasPrefix(rest, "--") && commentEnd(rest, 2) && i > 0 && isWordByte(s[i-1]) {
 			return 0.85, "quote closed inside a sentence, then a comment" // admin'-- and ...
@@ -140,6 +127,41 @@ func assignments(seg string) int {
 // and the others read it: followed by a space, a dash or the end.
 func commentEnd(rest string, i int) bool {
 	return i >= len(rest) || rest[i] == ' ' || rest[i] == '-' || rest[i] == '\n'
+}
+
+// sentenceQuotes yields, in order, the quotes of a sentence that may close
+// an application's string: not an apostrophe inside a word (don't), not a
+// quote that closes a string the text opened itself ("House" UNION), and at
+// most maxEmbeddedQuotes of them, so that readings after each stay linear.
+type sentenceQuotes struct {
+	s         string
+	q         quoteFinder
+	seen      [3]int // quotes of each kind so far, apostrophes left out
+	n         int
+	backticks bool
+}
+
+func newSentenceQuotes(s string, backticks bool) sentenceQuotes {
+	return sentenceQuotes{s: s, q: newQuoteFinder(s), backticks: backticks}
+}
+
+// next returns the index of the next such quote, or -1.
+func (sq *sentenceQuotes) next() int {
+	for sq.n < maxEmbeddedQuotes {
+		i, k := sq.q.next()
+		if i < 0 {
+			return -1
+		}
+		if apostrophe(sq.s, i) || sq.s[i] == '`' && !sq.backticks {
+			continue
+		}
+		if sq.seen[k]++; sq.seen[k]%2 == 0 {
+			continue
+		}
+		sq.n++
+		return i
+	}
+	return -1
 }
 
 // quoteFinder yields the quotes of s (' " `) in order, each kind found with

@@ -72,20 +72,8 @@ func leadingNumber(s string) int {
 // that reaches a path or a probing function within a short reach (smith'
 // or 'z'='z would need SQL; x'] | //user/password | //book[' is XPath).
 func xpathInSentence(s string) (float64, string) {
-	var seen [3]int
-	q := newQuoteFinder(s)
-	for n := 0; n < maxEmbeddedQuotes; {
-		i, k := q.next()
-		if i < 0 {
-			break
-		}
-		if apostrophe(s, i) {
-			continue
-		}
-		if seen[k]++; seen[k]%2 == 0 {
-			continue
-		}
-		n++
+	q := newSentenceQuotes(s, true)
+	for i := q.next(); i >= 0; i = q.next() {
 		rest := clip(s[i+1:], 160)
 		if !xpathContinues(rest) {
 			continue
