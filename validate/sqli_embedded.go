@@ -101,25 +101,20 @@ func injectedPart(rest string, q byte) (seg string, ok bool) {
 // of seg: a value of an UPDATE ... SET that goes on to set more columns
 // (x', role='admin', bio='hi).
 func assignments(seg string) int {
-	n, i := 0, 0
-	for {
-		t, j, ok := nextSQLTok(seg, i)
-		if !ok || t.val != "," {
-			return n
+	shape := [...]func(sqlTok) bool{
+		func(t sqlTok) bool { return t.val == "," },
+		func(t sqlTok) bool { return t.kind == 'w' },
+		func(t sqlTok) bool { return t.val == "=" },
+		func(t sqlTok) bool { return t.kind == 's' },
+	}
+	for n, i := 0, 0; ; n++ {
+		for _, fits := range shape {
+			t, j, ok := nextSQLTok(seg, i)
+			if !ok || !fits(t) {
+				return n
+			}
+			i = j
 		}
-		name, k, ok := nextSQLTok(seg, j)
-		if !ok || name.kind != 'w' {
-			return n
-		}
-		eq, k2, ok := nextSQLTok(seg, k)
-		if !ok || eq.val != "=" {
-			return n
-		}
-		v, k3, ok := nextSQLTok(seg, k2)
-		if !ok || v.kind != 's' {
-			return n
-		}
-		n, i = n+1, k3
 	}
 }
 
