@@ -256,7 +256,8 @@ func TestCgroupV2Kernel(t *testing.T) {
 	}
 	var pids []int
 	var used time.Duration
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	deadline := time.Now().Add(5 * time.Second)
+	for ; time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		pids, _ = readPids(filepath.Join(rc.v2, "cgroup.procs"))
 		used, _ = rc.cpu()
 		if len(pids) == 2 && used >= 20*time.Millisecond {
@@ -264,7 +265,8 @@ func TestCgroupV2Kernel(t *testing.T) {
 		}
 	}
 	if len(pids) != 2 || used < 20*time.Millisecond {
-		t.Fatalf("after 5 s the cgroup holds %v and has used %v of CPU, want the shell and its child and 20ms", pids, used)
+		t.Fatalf("after 5 s the cgroup holds %v and has used %v of CPU, "+
+			"want the shell and its child and 20ms", pids, used)
 	}
 
 	if err := rc.kill(); err != nil {

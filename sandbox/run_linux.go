@@ -429,7 +429,8 @@ func vmHWM(pid int) int64 {
 		return 0
 	}
 	line, _, _ := bytes.Cut(rest, []byte("\n"))
-	kb, err := strconv.ParseInt(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("kB")))), 10, 64)
+	line = bytes.TrimSuffix(bytes.TrimSpace(line), []byte("kB"))
+	kb, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 10, 64)
 	if err != nil {
 		return 0
 	}

@@ -97,7 +97,8 @@ func TestLDAPQuotedFilters(t *testing.T) {
 		name, text string
 		chat       bool // blocked in chat
 	}{
-		{"negation in a quoted filter", `why does (&(objectCategory=person)(!(userAccountControl:1.2.840.113556.1.4.803:=2))) still list disabled users?`, false},
+		{"negation in a quoted filter", "why does (&(objectCategory=person)" +
+			"(!(userAccountControl:1.2.840.113556.1.4.803:=2))) still list disabled users?", false},
 		{"or inside and", `Filter (&(ou=Sales)(|(title=Manager)(title=Director))) liefert nichts`, false},
 		{"wildcard in a quoted filter", `is (&(cn=jo*)(mail=*)) slower than (cn=jo*)?`, false},
 		{"breakout with an or", `user name: bob)(|(uid=*`, true},

@@ -10,7 +10,8 @@ func TestOperatorValues(t *testing.T) {
 		chat       bool // blocked in chat
 	}{
 		{"where named in a question", `should I replace $where with $expr? the docs say $where is slow`, false},
-		{"where clause in a query", `db.orders.find({ $where: "this.total > this.limit" }) ist sehr langsam`, false},
+		{"where clause in a query",
+			`db.orders.find({ $where: "this.total > this.limit" }) ist sehr langsam`, false},
 		{"operator inside find", `db.users.find({ age: { $gte: 18 }, name: { $regex: "^a" } }) misses Anna`, false},
 		{"regex on email in a query", `db.users.find({ email: { $regex: /@gmail\.com$/ } }) is slow`, false},
 		{"not null idiom alone", `what does {"$ne": null} mean in a mongo filter?`, false},

@@ -10,10 +10,12 @@ func TestTemplateTags(t *testing.T) {
 		name, text string
 		chat       bool // blocked in chat
 	}{
-		{"liquid condition on a product", `{% unless product.available %}Sold out{% endunless %} shows on every item`, false},
+		{"liquid condition on a product",
+			`{% unless product.available %}Sold out{% endunless %} shows on every item`, false},
 		{"jinja include", `{% include "partials/footer.html" %} — TemplateNotFound на проде`, false},
 		{"jinja import", `{% import 'macros/forms.html' as forms %} then forms.input('q') is empty`, false},
-		{"django condition on request", `{% if request.user.is_staff %} is always false in my admin template`, false},
+		{"django condition on request",
+			`{% if request.user.is_staff %} is always false in my admin template`, false},
 		{"twig extends", `{% extends 'layout.html.twig' %} {% block body %}{% endblock %}`, false},
 		{"handlebars this", `{{#each tags}}<span>{{this}}</span>{{/each}} prints [object Object]`, false},
 		{"go range over dot", `{{ range . }}{{ .Title }}{{ end }} prints nothing`, false},
