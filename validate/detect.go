@@ -96,3 +96,20 @@ func snippet(s string, i int) string {
 	lo, hi := max(0, i-8), min(len(s), i+32)
 	return s[lo:hi]
 }
+
+// indexBefore returns the index of the first word+sep in s (data:,
+// file://), found from the occurrences of sep, which are much rarer in
+// text than the word's first letter; -1 when there is none.
+func indexBefore(s, word, sep string) int {
+	for i := 0; i < len(s); i++ {
+		k := strings.Index(s[i:], sep)
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if i >= len(word) && s[i-len(word):i] == word {
+			return i - len(word)
+		}
+	}
+	return -1
+}

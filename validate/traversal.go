@@ -43,7 +43,7 @@ func detectTraversal(in *input, c Context) (float64, string) {
 		h.see(0.9, "encoded ../ sequence")
 	}
 	if strings.Contains(in.low, "://") { // which every wrapper below ends in
-		if k := schemeIndex(in.low, "php"); k >= 0 && strings.HasPrefix(in.low[k:], "php://filter/") &&
+		if k := indexBefore(in.low, "php", "://"); k >= 0 && strings.HasPrefix(in.low[k:], "php://filter/") &&
 			strings.Contains(in.low[k:], "resource=") {
 			// The whole file-reading chain, which a question about the
 			// wrapper seldom spells out: php://filter/read=…/resource=x.

@@ -90,7 +90,7 @@ func uncAt(s string, i int) (float64, string) {
 // fileURLSecret scores a file:// URL in running text that points at one of
 // secretFiles (load it from file:///root/.bash_history).
 func fileURLSecret(s string) (float64, string) {
-	k := schemeIndex(s, "file")
+	k := indexBefore(s, "file", "://")
 	if k < 0 {
 		return 0, ""
 	}
@@ -103,22 +103,6 @@ func fileURLSecret(s string) (float64, string) {
 		return 0.85, "file:// URL to " + f
 	}
 	return 0, ""
-}
-
-// schemeIndex returns the index of the first scheme:// in s, found from
-// the "://" that are rarer in text than the scheme's first letter, or -1.
-func schemeIndex(s, scheme string) int {
-	for i := 0; i < len(s); i++ {
-		k := strings.Index(s[i:], "://")
-		if k < 0 {
-			return -1
-		}
-		i += k
-		if i >= len(scheme) && s[i-len(scheme):i] == scheme {
-			return i - len(scheme)
-		}
-	}
-	return -1
 }
 
 // codeCallPrefix reports whether the text before a climb opens a string

@@ -186,7 +186,7 @@ func (x *xssScan) scan(s string) {
 	}
 	if strings.IndexByte(s, ':') >= 0 {
 		stop['j'], stop['v'] = true, true
-		stop['d'] = hasDataScheme(s)
+		stop['d'] = indexBefore(s, "data", ":") >= 0
 	}
 	for i := 0; i < len(s); i++ {
 		if !stop[s[i]] {
@@ -318,22 +318,6 @@ func (x *xssScan) scriptURL(s string, i int) {
 	if k < len(s) && (isWordByte(s[k]) || strings.IndexByte("/({[`'\"", s[k]) >= 0) {
 		x.see(0.8, "script URL")
 	}
-}
-
-// hasDataScheme reports whether s holds "data:", found from its colons,
-// which are much rarer in text than its d.
-func hasDataScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		k := strings.IndexByte(s[i:], ':')
-		if k < 0 {
-			return false
-		}
-		i += k
-		if i >= 4 && s[i-4:i] == "data" {
-			return true
-		}
-	}
-	return false
 }
 
 // documentURLs are data: URL types a browser renders as a page of its own,

@@ -223,3 +223,19 @@ func TestShownMarkupOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexBefore(t *testing.T) {
+	for _, tc := range []struct {
+		s, word, sep string
+		want         int
+	}{
+		{"see data:text/html,x", "data", ":", 4},
+		{"ftp://a and file:///etc", "file", "://", 12},
+		{"metadata : x", "data", ":", -1}, // a space before the colon
+		{"no scheme here", "file", "://", -1},
+	} {
+		if got := indexBefore(tc.s, tc.word, tc.sep); got != tc.want {
+			t.Errorf("indexBefore(%q, %q, %q) = %d, want %d", tc.s, tc.word, tc.sep, got, tc.want)
+		}
+	}
+}
