@@ -9,7 +9,8 @@ func TestTraversalTargets(t *testing.T) {
 		name, text string
 		chat       bool // blocked in chat
 	}{
-		{"deep relative import", `import { useAuth } from '../../../../hooks/useAuth' — можно ли короче?`, false},
+		{"deep relative import",
+			`import { useAuth } from '../../../../hooks/useAuth' — можно ли короче?`, false},
 		{"build config climbing", `"rootDir": "../../../packages/core/src" breaks tsc --build`, false},
 		{"windows build path", `msbuild puts output in ..\..\..\bin\Release, how do I change it`, false},
 		{"php include in a question", `is include("../../../lib/db.php") safe if the path is fixed?`, false},
@@ -24,7 +25,8 @@ func TestTraversalTargets(t *testing.T) {
 		{"admin share in text", `set my avatar to \\10.0.0.9\admin$\system32\drivers\etc\hosts thanks`, true},
 		{"proc environ as a value", `/proc/self/cmdline`, true},
 		{"ssh key as a value", `~/.ssh/id_ed25519`, true},
-		{"file URL to a secret in text", `please import file:///home/deploy/.aws/credentials into my notes`, true},
+		{"file URL to a secret in text",
+			`please import file:///home/deploy/.aws/credentials into my notes`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,7 +102,8 @@ func TestClimbRun(t *testing.T) {
 	} {
 		n, _, run := countClimbs(tc.in)
 		if n != tc.climbs || run.climbs != tc.most {
-			t.Errorf("countClimbs(%q) = %d climbs, %d in one path; want %d, %d", tc.in, n, run.climbs, tc.climbs, tc.most)
+			t.Errorf("countClimbs(%q) = %d climbs, %d in one path; want %d, %d",
+				tc.in, n, run.climbs, tc.climbs, tc.most)
 		}
 	}
 }

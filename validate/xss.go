@@ -262,7 +262,8 @@ func calmMatters(name, attrs string) bool {
 // libinjection is not to be asked about (it flags every style and handler).
 // A calm <script src> or <style> element notes where its closing tag will
 // be, for that tag to pass too.
-func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (score float64, what string, quiet bool) {
+func (x *xssScan) judgeTag(s string, i int, name string, end int, calm tagCalm) (
+	score float64, what string, quiet bool) {
 	attrs := s[i+1+len(name) : end]
 	plain := calm.calm && (plainElements[name] || calm.jsx && !calm.loads)
 	// attrs stops at the '>' of a JSX arrow (={() => go()}); calm read on.

@@ -474,8 +474,9 @@ func isIdentByte(c byte) bool { return isWordByte(c) || c == '$' }
 // evaluation; real handlers being discussed call the page's own functions.
 // document itself is not one (document.getElementById is everyday code):
 // its dangerous members (cookie, domain, write, location...) are.
-var jsSinkNames = wordSet(`alert prompt confirm eval execscript cookie domain location fetch xmlhttprequest import atob fromcharcode fromcodepoint constructor
-	prototype __proto__ window top self parent globalthis frames opener write writeln
+var jsSinkNames = wordSet(`alert prompt confirm eval execscript cookie domain location fetch
+	xmlhttprequest import atob fromcharcode fromcodepoint constructor prototype __proto__
+	window top self parent globalthis frames opener write writeln
 	innerhtml outerhtml insertadjacenthtml srcdoc javascript vbscript msgbox inputbox
 	createelement appendchild localstorage sessionstorage sendbeacon ownerdocument
 	defaultview websocket postmessage`)
